@@ -1,0 +1,216 @@
+// npm run bench [-- scenario-or-prefix …]
+// Starts a bare-Fastify baseline and the Guildhall server (embedded database, or DATABASE_URL /
+// REDIS_URL when set), runs the scenarios with autocannon, prints a table of ratios to the baseline
+// and writes bench/results/latest.json.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { scenarios } from './scenarios/index.js';
+import type { BenchContext, LoadResult, Scenario, ScenarioResult } from './types.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const durationSec = Number(process.env.BENCH_DURATION ?? 10);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+
+async function load(options: Parameters<BenchContext['load']>[0]): Promise<LoadResult> {
+  const result = await autocannon({ duration: durationSec, connections, ...options });
+  return {
+    requestsPerSec: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    requests: result.requests.total,
+  };
+}
+
+function start(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; match: RegExpMatchArray }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const match = out.match(ready);
+      if (match) {
+        child.stdout?.off('data', onData);
+        child.stdout?.resume();
+        child.stderr?.resume();
+        resolve({ child, match });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}:\n${out}`)));
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Starts `guildhall serve` at warn level (request logs would dominate the measurement) and waits for /ready. */
+async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess }> {
+  const child = spawn(process.execPath, ['bin/guildhall.mjs', 'serve'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`guildhall serve exited ${child.exitCode}`);
+    const ok = await fetch(`http://127.0.0.1:${env.PORT}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { child };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill('SIGKILL');
+  throw new Error('guildhall serve did not become ready within 120 s');
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.removeAllListeners('exit');
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 15_000))]);
+  if (child.exitCode === null) child.kill('SIGKILL');
+}
+
+function selected(filters: string[]): Scenario[] {
+  if (filters.length === 0) return scenarios;
+  const chosen = scenarios.filter((s) => filters.some((f) => s.name === f || s.name.startsWith(`${f}.`)));
+  if (chosen.length === 0) throw new Error(`no scenario matches ${filters.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  return chosen;
+}
+
+const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '' : n.toFixed(digits));
+
+async function main(): Promise<void> {
+  const chosen = selected(process.argv.slice(2).filter((a) => a !== '--'));
+  const dataDir = mkdtempSync(join(tmpdir(), 'guildhall-bench-'));
+  const env: Record<string, string> = {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    SEED_DEMO_DATA: 'false',
+    EXCHANGE_TICK_SECONDS: '0',
+    ...Object.assign({}, ...chosen.map((s) => s.env ?? {})),
+  };
+  const backend = `${process.env.DATABASE_URL ? 'postgres' : 'pglite'}${process.env.REDIS_URL ? '+redis' : ''}`;
+  console.log(`bench: ${chosen.length} scenario(s), ${durationSec}s each, ${connections} connections, ${backend}, ${cpus().length} cpu(s)`);
+
+  const baseline = await start([join(root, 'node_modules/tsx/dist/cli.mjs'), 'bench/baseline.ts'], {}, /LISTENING (\S+)/);
+  const baselineLoad = await load({ url: `${baseline.match[1]}/` });
+  await stop(baseline.child);
+  console.log(`baseline (bare Fastify hello world): ${fmt(baselineLoad.requestsPerSec)} req/s, p99 ${baselineLoad.p99Ms} ms`);
+
+  const port = await freePort();
+  const server = await startServer({ ...env, PORT: String(port) });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const ctx: BenchContext = { baseUrl, env, durationSec, connections, load };
+  const rows: Record<string, unknown>[] = [];
+  let failed = 0;
+  try {
+    for (const scenario of chosen) {
+      let result: ScenarioResult;
+      try {
+        result = await scenario.run(ctx);
+      } catch (err) {
+        console.error(`${scenario.name}: ${err instanceof Error ? err.message : String(err)}`);
+        failed++;
+        rows.push({ scenario: scenario.name, error: String(err) });
+        continue;
+      }
+      const ratio = result.load ? result.load.requestsPerSec / baselineLoad.requestsPerSec : undefined;
+      const t = scenario.target;
+      const met =
+        (t?.minRatio === undefined || (ratio !== undefined && ratio >= t.minRatio)) &&
+        (t?.maxWallMs === undefined || (result.wallMs !== undefined && result.wallMs <= t.maxWallMs)) &&
+        (t?.maxP99Ms === undefined || (result.load !== undefined && result.load.p99Ms <= t.maxP99Ms)) &&
+        (result.load === undefined || result.load.errors + result.load.non2xx === 0);
+      rows.push({
+        scenario: scenario.name,
+        description: scenario.description,
+        ...result.load,
+        ratio,
+        wallMs: result.wallMs,
+        notes: result.notes,
+        target: t,
+        met: t ? met : undefined,
+      });
+    }
+  } finally {
+    await stop(server.child);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  console.log('');
+  console.log(
+    [
+      'scenario'.padEnd(34),
+      'req/s'.padStart(9),
+      'p50 ms'.padStart(7),
+      'p99 ms'.padStart(7),
+      'errors'.padStart(7),
+      'ratio'.padStart(7),
+      'wall ms'.padStart(8),
+      'target'.padStart(14),
+      ' met',
+    ].join(' '),
+  );
+  for (const r of rows) {
+    const target = r.target as Scenario['target'];
+    const targetText = target
+      ? [
+          target.minRatio !== undefined ? `≥${target.minRatio}` : '',
+          target.maxWallMs !== undefined ? `≤${target.maxWallMs}ms` : '',
+          target.maxP99Ms !== undefined ? `p99≤${target.maxP99Ms}` : '',
+        ]
+          .filter(Boolean)
+          .join(' ')
+      : '';
+    console.log(
+      [
+        String(r.scenario).padEnd(34),
+        fmt(r.requestsPerSec as number | undefined).padStart(9),
+        fmt(r.p50Ms as number | undefined, 1).padStart(7),
+        fmt(r.p99Ms as number | undefined, 1).padStart(7),
+        String(r.error ? 'FAILED' : ((r.errors as number | undefined) ?? 0) + ((r.non2xx as number | undefined) ?? 0)).padStart(7),
+        fmt(r.ratio as number | undefined, 3).padStart(7),
+        fmt(r.wallMs as number | undefined).padStart(8),
+        targetText.padStart(14),
+        r.met === undefined ? '' : r.met ? ' yes' : ' NO',
+      ].join(' '),
+    );
+    if (r.notes) console.log(`${''.padEnd(36)}${JSON.stringify(r.notes)}`);
+  }
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  const report = {
+    at: new Date().toISOString(),
+    backend,
+    cpus: cpus().length,
+    durationSec,
+    connections,
+    baseline: baselineLoad,
+    scenarios: rows,
+  };
+  writeFileSync(join(root, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  console.log('\nwritten: bench/results/latest.json');
+  if (failed > 0) process.exitCode = 1;
+}
+
+await main();

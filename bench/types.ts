@@ -1,0 +1,47 @@
+import type { Options } from 'autocannon';
+
+export interface LoadResult {
+  requestsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+}
+
+export interface ScenarioResult {
+  /** Throughput scenarios: compared with the baseline's requests/s. */
+  load?: LoadResult;
+  /** Timed scenarios (imports, creation, draws, ticks): wall time of the measured work. */
+  wallMs?: number;
+  /** Free-form figures worth reporting (rows loaded, ticks per second, …). */
+  notes?: Record<string, number | string>;
+}
+
+export interface Target {
+  /** Minimum ratio of this scenario's requests/s to the baseline's. */
+  minRatio?: number;
+  maxWallMs?: number;
+  maxP99Ms?: number;
+}
+
+export interface BenchContext {
+  /** e.g. http://127.0.0.1:41234 */
+  baseUrl: string;
+  /** The environment the server was started with (keys, URLs). */
+  env: Record<string, string>;
+  durationSec: number;
+  connections: number;
+  load(
+    options: Omit<Options, 'url' | 'duration' | 'connections'> & { url: string; duration?: number; connections?: number },
+  ): Promise<LoadResult>;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  target?: Target;
+  /** Extra environment the server needs for this scenario (the server is shared by a run's scenarios). */
+  env?: Record<string, string>;
+  run(ctx: BenchContext): Promise<ScenarioResult>;
+}

@@ -1,0 +1,76 @@
+import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+
+/**
+ * A read-through cache of JSON values. `getOrLoad` never stores a value that was loaded before an
+ * invalidation it raced with, so a reader can never re-cache a stale value after a write: callers
+ * invalidate *after* their transaction commits, and every later read (in any process, when Redis is
+ * on) sees the new value.
+ */
+export interface Cache {
+  readonly kind: 'memory' | 'redis';
+  getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs?: number): Promise<T>;
+  invalidate(...keys: string[]): Promise<void>;
+}
+
+const DEFAULT_TTL_MS = 60_000;
+
+export function createMemoryCache(namespace: string, max = 10_000): Cache {
+  const entries = new LRUCache<string, { value: unknown }>({ max });
+  // One counter for the whole cache: a load that overlapped any invalidation is served but not stored.
+  let epoch = 0;
+  return {
+    kind: 'memory',
+    async getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs = DEFAULT_TTL_MS): Promise<T> {
+      const k = `${namespace}:${key}`;
+      const hit = entries.get(k);
+      if (hit) return hit.value as T;
+      const seen = epoch;
+      const value = await load();
+      if (value !== undefined && seen === epoch) entries.set(k, { value }, { ttl: ttlMs });
+      return value;
+    },
+    async invalidate(...keys) {
+      epoch++;
+      for (const key of keys) entries.delete(`${namespace}:${key}`);
+    },
+  };
+}
+
+// Store only if the key's generation is still the one read before loading.
+const SET_IF_GENERATION = `
+local gen = redis.call('GET', KEYS[2]) or ''
+if gen == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
+return 0`;
+
+/**
+ * Values in Redis, shared by every process: an invalidation (DEL + generation bump) is seen by every
+ * process's next read, and a loader that raced with it cannot store its stale result.
+ */
+export function createRedisCache(redis: Redis, prefix: string, namespace: string): Cache {
+  const valueKey = (key: string) => `${prefix}cache:${namespace}:${key}`;
+  const genKey = (key: string) => `${prefix}cachegen:${namespace}:${key}`;
+  return {
+    kind: 'redis',
+    async getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs = DEFAULT_TTL_MS): Promise<T> {
+      const [raw, gen] = await redis.mget(valueKey(key), genKey(key));
+      if (raw !== null && raw !== undefined) return JSON.parse(raw) as T;
+      const value = await load();
+      if (value !== undefined) {
+        await redis.eval(SET_IF_GENERATION, 2, valueKey(key), genKey(key), gen ?? '', JSON.stringify(value), ttlMs);
+      }
+      return value;
+    },
+    async invalidate(...keys) {
+      if (keys.length === 0) return;
+      const multi = redis.multi();
+      for (const key of keys) {
+        multi.incr(genKey(key));
+        // The generation only has to outlive loads in flight.
+        multi.pexpire(genKey(key), 3_600_000);
+        multi.del(valueKey(key));
+      }
+      await multi.exec();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** SHA-256 hex of a high-entropy secret (API keys, tokens, codes). Not for passwords. */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/**
+ * Constant-time equality of a presented secret and the expected one. Both sides are hashed first so
+ * that neither the content nor the length of the expected secret leaks through timing.
+ */
+export function safeEqual(presented: string | undefined, expected: string): boolean {
+  if (presented === undefined) return false;
+  const a = createHash('sha256').update(presented, 'utf8').digest();
+  const b = createHash('sha256').update(expected, 'utf8').digest();
+  return timingSafeEqual(a, b);
+}
+
+/** Constant-time comparison of a presented secret with a stored `hashSecret` hex digest. */
+export function matchesHash(presented: string | undefined, storedHex: string): boolean {
+  if (presented === undefined || !/^[0-9a-f]{64}$/.test(storedHex)) return false;
+  return timingSafeEqual(Buffer.from(hashSecret(presented), 'hex'), Buffer.from(storedHex, 'hex'));
+}
+
+/** The bearer token of an `Authorization: Bearer …` header, if any. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1];
+}

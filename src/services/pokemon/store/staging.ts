@@ -1,0 +1,173 @@
+import { sql } from 'drizzle-orm';
+import { type DbOrTx, queryRows } from '../../../platform/db.js';
+import type { ImportType, PokemonRow, RowError, TrainerRow } from '../domain/csv-rows.js';
+
+/**
+ * The import's staging table: rows are streamed into it in batches inside the import transaction, checked
+ * with set-based SQL (duplicates, existing ids, owners) and then copied into the real tables. It is a
+ * temporary table dropped at the end of the transaction, so memory stays flat however large the file.
+ */
+const STAGING = 'pokemon_import_staging';
+
+export async function createStaging(db: DbOrTx): Promise<void> {
+  await db.execute(
+    sql.raw(`CREATE TEMP TABLE ${STAGING} (
+      rn integer NOT NULL, id text, bad boolean NOT NULL, existed boolean NOT NULL DEFAULT false,
+      first_name text, last_name text, date_of_birth date,
+      nickname text, species text, level integer, owner text, date_of_ownership date
+    ) ON COMMIT DROP`),
+  );
+}
+
+/** A staged row: a valid one with its values, or a bad one kept only for its id (duplicate checks). */
+export type StagedRow =
+  | { rn: number; bad: false; trainer: TrainerRow }
+  | { rn: number; bad: false; pokemon: PokemonRow }
+  | { rn: number; bad: true; id: string | undefined };
+
+export async function stageRows(db: DbOrTx, rows: StagedRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  // One JSON parameter per batch works the same on node-postgres and PGlite (no COPY in PGlite's driver).
+  const json = JSON.stringify(
+    rows.map((r) => {
+      if (r.bad) return { rn: r.rn, id: r.id ?? null, bad: true };
+      if ('trainer' in r) {
+        const t = r.trainer;
+        return { rn: r.rn, id: t.id, bad: false, first_name: t.firstName, last_name: t.lastName, date_of_birth: t.dateOfBirth };
+      }
+      const p = r.pokemon;
+      return {
+        rn: r.rn,
+        id: p.id,
+        bad: false,
+        nickname: p.nickname,
+        species: p.species,
+        level: p.level,
+        owner: p.owner,
+        date_of_ownership: p.dateOfOwnership,
+      };
+    }),
+  );
+  await db.execute(sql`
+    INSERT INTO ${sql.raw(STAGING)} (rn, id, bad, first_name, last_name, date_of_birth, nickname, species, level, owner, date_of_ownership)
+    SELECT rn, id, bad, first_name, last_name, date_of_birth, nickname, species, level, owner, date_of_ownership
+    FROM json_to_recordset(${json}::json) AS x(rn integer, id text, bad boolean, first_name text, last_name text,
+      date_of_birth date, nickname text, species text, level integer, owner text, date_of_ownership date)`);
+}
+
+async function errorsOf(db: DbOrTx, query: string, limit: number): Promise<{ errors: RowError[]; count: number }> {
+  const rows = await queryRows<{ rn: number; column: string; reason: string; total: number }>(
+    db,
+    sql.raw(`SELECT rn, "column", reason, count(*) OVER () AS total FROM (${query}) q ORDER BY rn LIMIT ${Math.trunc(limit)}`),
+  );
+  return {
+    errors: rows.map((r) => ({ row: Number(r.rn), column: r.column, reason: r.reason })),
+    count: rows.length > 0 ? Number(rows[0]?.total ?? 0) : 0,
+  };
+}
+
+/** Set-based checks over the whole staged file: duplicate ids, ids already taken (insert mode), unknown owners. */
+export async function stagingErrors(
+  db: DbOrTx,
+  type: ImportType,
+  mode: 'insert' | 'upsert',
+  limit: number,
+): Promise<{ errors: RowError[]; count: number }> {
+  const table = type === 'trainers' ? 'pokemon.trainers' : 'pokemon.pokemon';
+  const checks = [
+    `SELECT rn, 'id' AS "column", 'id "' || id || '" already appears on line ' || first || ' of this file' AS reason
+     FROM (SELECT rn, id, min(rn) OVER (PARTITION BY id) AS first FROM ${STAGING} WHERE id IS NOT NULL) d WHERE rn > first`,
+  ];
+  if (mode === 'insert') {
+    checks.push(
+      `SELECT s.rn, 'id' AS "column", 'id "' || s.id || '" already exists; import with mode=upsert to update it' AS reason
+       FROM ${STAGING} s JOIN ${table} t ON t.id = s.id`,
+    );
+  }
+  if (type === 'pokemon') {
+    checks.push(
+      `SELECT s.rn, 'owner' AS "column", 'owner "' || s.owner || '" is not a known trainer; import the trainers first' AS reason
+       FROM ${STAGING} s WHERE NOT s.bad AND NOT EXISTS (SELECT 1 FROM pokemon.trainers t WHERE t.id = s.owner)`,
+    );
+  }
+  const results = [];
+  for (const query of checks) results.push(await errorsOf(db, query, limit));
+  return { errors: results.flatMap((r) => r.errors), count: results.reduce((n, r) => n + r.count, 0) };
+}
+
+/** Locks the owners the file names (KEY SHARE, id order) so none can be deleted before commit. */
+export async function lockStagedOwners(db: DbOrTx): Promise<void> {
+  await db.execute(
+    sql.raw(`SELECT count(*) FROM (SELECT t.id FROM pokemon.trainers t
+      WHERE t.id IN (SELECT owner FROM ${STAGING} WHERE NOT bad) ORDER BY t.id FOR KEY SHARE OF t) locked`),
+  );
+}
+
+/** Locks existing rows the file updates (id order, like trades) and marks them in staging. */
+export async function markExisting(db: DbOrTx, type: ImportType): Promise<void> {
+  const table = type === 'trainers' ? 'pokemon.trainers' : 'pokemon.pokemon';
+  const lock = type === 'trainers' ? 'NO KEY UPDATE' : 'UPDATE';
+  await db.execute(
+    sql.raw(`SELECT count(*) FROM (SELECT t.id FROM ${table} t WHERE t.id IN (SELECT id FROM ${STAGING})
+      ORDER BY t.id FOR ${lock} OF t) locked`),
+  );
+  await db.execute(sql.raw(`UPDATE ${STAGING} s SET existed = true FROM ${table} t WHERE t.id = s.id`));
+}
+
+export async function countStaged(db: DbOrTx): Promise<{ inserted: number; updated: number }> {
+  const rows = await queryRows<{ inserted: number; updated: number }>(
+    db,
+    sql.raw(`SELECT count(*) FILTER (WHERE NOT existed)::int AS inserted, count(*) FILTER (WHERE existed)::int AS updated FROM ${STAGING}`),
+  );
+  return { inserted: Number(rows[0]?.inserted ?? 0), updated: Number(rows[0]?.updated ?? 0) };
+}
+
+export async function writeTrainers(db: DbOrTx, mode: 'insert' | 'upsert'): Promise<void> {
+  const conflict =
+    mode === 'upsert'
+      ? 'ON CONFLICT (id) DO UPDATE SET first_name = excluded.first_name, last_name = excluded.last_name, date_of_birth = excluded.date_of_birth'
+      : '';
+  await db.execute(
+    sql.raw(`INSERT INTO pokemon.trainers (id, first_name, last_name, date_of_birth)
+      SELECT id, first_name, last_name, date_of_birth FROM ${STAGING} ORDER BY id ${conflict}`),
+  );
+}
+
+/**
+ * Writes staged pokemon. An updated pokemon whose owner changes gets its open ownership interval closed and
+ * a new one opened on the file's dateOfOwnership (never before the closed interval began), so its history
+ * stays one contiguous chain; new pokemon open their first interval.
+ */
+export async function writePokemon(db: DbOrTx, mode: 'insert' | 'upsert'): Promise<void> {
+  if (mode === 'upsert') {
+    await db.execute(
+      sql.raw(`WITH closed AS (
+          UPDATE pokemon.ownership o SET to_date = greatest(o.from_date, s.date_of_ownership)
+          FROM ${STAGING} s JOIN pokemon.pokemon p ON p.id = s.id
+          WHERE s.existed AND o.pokemon_id = s.id AND o.to_date IS NULL AND p.owner <> s.owner
+          RETURNING o.pokemon_id, o.to_date, s.owner
+        )
+        INSERT INTO pokemon.ownership (pokemon_id, trainer_id, from_date) SELECT pokemon_id, owner, to_date FROM closed ORDER BY pokemon_id`),
+    );
+  }
+  // Insert mode was validated (no id exists) under the same transaction; a concurrent insert of one of
+  // these ids fails the whole statement with a unique violation instead of being overwritten.
+  const conflict =
+    mode === 'upsert'
+      ? `ON CONFLICT (id) DO UPDATE SET nickname = excluded.nickname, species = excluded.species, level = excluded.level,
+          owner = excluded.owner, date_of_ownership = excluded.date_of_ownership`
+      : '';
+  await db.execute(
+    sql.raw(`INSERT INTO pokemon.pokemon (id, nickname, species, level, owner, date_of_ownership)
+      SELECT id, nickname, species, level, owner, date_of_ownership FROM ${STAGING} ORDER BY id ${conflict}`),
+  );
+  await db.execute(
+    sql.raw(`INSERT INTO pokemon.ownership (pokemon_id, trainer_id, from_date)
+      SELECT id, owner, date_of_ownership FROM ${STAGING} WHERE NOT existed ORDER BY id`),
+  );
+}
+
+/** Fresh statistics for the staging table (temporary tables are never auto-analyzed). */
+export async function analyzeStaging(db: DbOrTx): Promise<void> {
+  await db.execute(sql.raw(`ANALYZE ${STAGING}`));
+}

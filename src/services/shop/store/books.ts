@@ -1,0 +1,212 @@
+import { sql } from 'drizzle-orm';
+import { type DbOrTx, queryRows } from '../../../platform/db.js';
+import { COLOURS, type Mix, mixSku } from '../domain/mix.js';
+import type { CatalogChoice, SalesHistory, StockItem } from '../domain/types.js';
+
+export interface StateRow {
+  epoch: number;
+  gold: number;
+  ml: Mix;
+  potions: number;
+  potionUnits: number;
+  mlUnits: number;
+  day: string | null;
+  hour: number | null;
+  tick: number;
+}
+
+interface RawState {
+  epoch: number;
+  gold: number | string;
+  ml_red: number | string;
+  ml_green: number | string;
+  ml_blue: number | string;
+  ml_dark: number | string;
+  potions: number;
+  potion_units: number;
+  ml_units: number;
+  game_day: string | null;
+  game_hour: number | null;
+  tick: number;
+}
+
+const toState = (r: RawState): StateRow => ({
+  epoch: r.epoch,
+  gold: Number(r.gold),
+  ml: [Number(r.ml_red), Number(r.ml_green), Number(r.ml_blue), Number(r.ml_dark)],
+  potions: r.potions,
+  potionUnits: r.potion_units,
+  mlUnits: r.ml_units,
+  day: r.game_day,
+  hour: r.game_hour,
+  tick: r.tick,
+});
+
+/** The balance row; `lock` takes it FOR UPDATE, which serializes every write to the books. */
+export async function readState(db: DbOrTx, lock = false): Promise<StateRow> {
+  const rows = await queryRows<RawState>(
+    db,
+    lock ? sql`SELECT * FROM shop.state WHERE id = 1 FOR UPDATE` : sql`SELECT * FROM shop.state WHERE id = 1`,
+  );
+  const row = rows[0];
+  if (!row) throw new Error('shop.state row missing: run the shop migrations');
+  return toState(row);
+}
+
+export interface StateChange {
+  gold?: number;
+  ml?: Mix;
+  potions?: number;
+  potionUnits?: number;
+  mlUnits?: number;
+}
+
+export async function changeState(db: DbOrTx, c: StateChange): Promise<void> {
+  const ml = c.ml ?? [0, 0, 0, 0];
+  await db.execute(sql`UPDATE shop.state SET gold = gold + ${c.gold ?? 0}, ml_red = ml_red + ${ml[0]}, ml_green = ml_green + ${ml[1]},
+    ml_blue = ml_blue + ${ml[2]}, ml_dark = ml_dark + ${ml[3]}, potions = potions + ${c.potions ?? 0},
+    potion_units = potion_units + ${c.potionUnits ?? 0}, ml_units = ml_units + ${c.mlUnits ?? 0} WHERE id = 1`);
+}
+
+export async function setTime(db: DbOrTx, day: string, hour: number, tick: number): Promise<void> {
+  await db.execute(sql`UPDATE shop.state SET game_day = ${day}, game_hour = ${hour}, tick = ${tick} WHERE id = 1`);
+}
+
+export async function startEpoch(db: DbOrTx, epoch: number): Promise<void> {
+  await db.execute(sql`UPDATE shop.state SET epoch = ${epoch}, gold = 100, ml_red = 0, ml_green = 0, ml_blue = 0, ml_dark = 0,
+    potions = 0, potion_units = 1, ml_units = 1, game_day = NULL, game_hour = NULL, tick = 0 WHERE id = 1`);
+}
+
+export async function readStock(db: DbOrTx, epoch: number): Promise<StockItem[]> {
+  const rows = await queryRows<{ sku: string; red: number; green: number; blue: number; dark: number; quantity: number; reserved: number }>(
+    db,
+    sql`SELECT sku, red, green, blue, dark, quantity, reserved FROM shop.potions WHERE epoch = ${epoch} AND quantity > 0 ORDER BY sku`,
+  );
+  return rows.map((r) => ({ sku: r.sku, mix: [r.red, r.green, r.blue, r.dark], quantity: r.quantity, available: r.quantity - r.reserved }));
+}
+
+export async function addPotions(db: DbOrTx, epoch: number, mix: Mix, quantity: number): Promise<void> {
+  await db.execute(sql`INSERT INTO shop.potions (epoch, sku, red, green, blue, dark, quantity) VALUES
+    (${epoch}, ${mixSku(mix)}, ${mix[0]}, ${mix[1]}, ${mix[2]}, ${mix[3]}, ${quantity})
+    ON CONFLICT (epoch, sku) DO UPDATE SET quantity = shop.potions.quantity + EXCLUDED.quantity`);
+}
+
+export interface LedgerContext {
+  epoch: number;
+  kind: string;
+  reference?: string;
+  day: string | null;
+  hour: number | null;
+  tick: number;
+}
+
+export const account = {
+  gold: 'gold',
+  ml: (colour: number) => `ml:${COLOURS[colour]}`,
+  potions: (sku: string) => `potions:${sku}`,
+  potionCapacity: 'capacity:potion',
+  mlCapacity: 'capacity:ml',
+};
+
+/** Appends one ledger transaction with its non-zero entries. */
+export async function postLedger(db: DbOrTx, ctx: LedgerContext, entries: { account: string; delta: number }[]): Promise<void> {
+  const nonZero = entries.filter((e) => e.delta !== 0);
+  if (nonZero.length === 0) return;
+  const [tx] = await queryRows<{ id: number }>(
+    db,
+    sql`INSERT INTO shop.ledger_transactions (epoch, kind, reference, game_day, game_hour, tick)
+      VALUES (${ctx.epoch}, ${ctx.kind}, ${ctx.reference ?? null}, ${ctx.day}, ${ctx.hour}, ${ctx.tick}) RETURNING id`,
+  );
+  const values = sql.join(
+    nonZero.map((e) => sql`(${tx?.id}, ${ctx.epoch}, ${e.account}, ${e.delta})`),
+    sql`, `,
+  );
+  await db.execute(sql`INSERT INTO shop.ledger_entries (transaction_id, epoch, account, delta) VALUES ${values}`);
+}
+
+/** Balances per account, summed from the ledger (the truth the audit answers from). */
+export async function ledgerBalances(db: DbOrTx, epoch: number): Promise<Map<string, number>> {
+  const rows = await queryRows<{ account: string; balance: number | string }>(
+    db,
+    sql`SELECT account, sum(delta) AS balance FROM shop.ledger_entries WHERE epoch = ${epoch} GROUP BY account`,
+  );
+  return new Map(rows.map((r) => [r.account, Number(r.balance)]));
+}
+
+export async function findIdempotent(db: DbOrTx, epoch: number, endpoint: string, key: string): Promise<unknown> {
+  const [row] = await queryRows<{ response: unknown }>(
+    db,
+    sql`SELECT response FROM shop.idempotency WHERE epoch = ${epoch} AND endpoint = ${endpoint} AND key = ${key}`,
+  );
+  return row?.response;
+}
+
+export async function saveIdempotent(db: DbOrTx, epoch: number, endpoint: string, key: string, response: unknown): Promise<void> {
+  await db.execute(
+    sql`INSERT INTO shop.idempotency (epoch, endpoint, key, response) VALUES (${epoch}, ${endpoint}, ${key}, ${JSON.stringify(response)}::jsonb)`,
+  );
+}
+
+export async function replaceListings(db: DbOrTx, epoch: number, choices: CatalogChoice[]): Promise<void> {
+  await db.execute(sql`DELETE FROM shop.listings WHERE epoch = ${epoch}`);
+  if (choices.length === 0) return;
+  const values = sql.join(
+    choices.map((c, i) => sql`(${epoch}, ${c.sku}, ${c.name}, ${c.price}, ${i})`),
+    sql`, `,
+  );
+  await db.execute(sql`INSERT INTO shop.listings (epoch, sku, name, price, slot) VALUES ${values}`);
+}
+
+export interface CatalogRow {
+  sku: string;
+  name: string;
+  quantity: number;
+  price: number;
+  potion_type: number[];
+}
+
+/** What the shop lists now: listed skus with potions free to sell. */
+export async function readCatalog(db: DbOrTx): Promise<CatalogRow[]> {
+  const rows = await queryRows<{
+    sku: string;
+    name: string;
+    price: number;
+    available: number;
+    red: number;
+    green: number;
+    blue: number;
+    dark: number;
+  }>(
+    db,
+    sql`SELECT l.sku, l.name, l.price, p.quantity - p.reserved AS available, p.red, p.green, p.blue, p.dark
+      FROM shop.state s JOIN shop.listings l ON l.epoch = s.epoch JOIN shop.potions p ON p.epoch = l.epoch AND p.sku = l.sku
+      WHERE s.id = 1 AND p.quantity - p.reserved > 0 ORDER BY l.slot`,
+  );
+  return rows.map((r) => ({
+    sku: r.sku,
+    name: r.name,
+    quantity: Math.min(r.available, 10_000),
+    price: r.price,
+    potion_type: [r.red, r.green, r.blue, r.dark],
+  }));
+}
+
+export async function readHistory(db: DbOrTx, epoch: number, tick: number): Promise<SalesHistory> {
+  const rows = await queryRows<{ sku: string; hour: number; sold: number | string; recent: number | string }>(
+    db,
+    sql`SELECT ci.sku, coalesce(c.game_hour, 0) AS hour, sum(ci.quantity) AS sold,
+        sum(CASE WHEN c.closed_tick > ${tick - 12} THEN ci.quantity ELSE 0 END) AS recent
+      FROM shop.carts c JOIN shop.cart_items ci ON ci.cart_id = c.id
+      WHERE c.epoch = ${epoch} AND c.status = 'checked_out' GROUP BY 1, 2`,
+  );
+  const soldBySkuHour: Record<string, number[]> = {};
+  let soldLastDay = 0;
+  for (const r of rows) {
+    const slots = soldBySkuHour[r.sku] ?? Array.from({ length: 12 }, () => 0);
+    const slot = Math.floor((((r.hour % 24) + 24) % 24) / 2);
+    slots[slot] = (slots[slot] ?? 0) + Number(r.sold);
+    soldBySkuHour[r.sku] = slots;
+    soldLastDay += Number(r.recent);
+  }
+  return { soldBySkuHour, soldLastDay, ticksSeen: tick };
+}

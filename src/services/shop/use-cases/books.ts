@@ -1,0 +1,192 @@
+import { type DbOrTx, withRetry } from '../../../platform/db.js';
+import { errors } from '../../../platform/errors.js';
+import { barrelFractions, isValidMix, type Mix, mixSku, sumMix } from '../domain/mix.js';
+import { checkBarrelDelivery, checkBottling, checkCapacity } from '../domain/rules.js';
+import type { BarrelOffer, BottleLine, CapacityOrder } from '../domain/types.js';
+import type { Audit, Barrel } from '../schemas.js';
+import {
+  account,
+  addPotions,
+  changeState,
+  findIdempotent,
+  type LedgerContext,
+  ledgerBalances,
+  postLedger,
+  readHistory,
+  readState,
+  type StateRow,
+  saveIdempotent,
+  setTime,
+  startEpoch,
+} from '../store/books.js';
+import { abandonCarts } from '../store/carts.js';
+import { CART_TTL_TICKS, CATALOG_KEY, planningState, relist, type ShopDeps } from './context.js';
+
+type Endpoint = 'barrels' | 'bottler' | 'inventory';
+
+export function createBookUseCases(deps: ShopDeps) {
+  const { db } = deps;
+  const invalidate = () => deps.catalogCache.invalidate(CATALOG_KEY);
+  const ledgerCtx = (s: StateRow, kind: string, reference?: string): LedgerContext => ({
+    epoch: s.epoch,
+    kind,
+    ...(reference !== undefined ? { reference } : {}),
+    day: s.day,
+    hour: s.hour,
+    tick: s.tick,
+  });
+
+  /**
+   * One idempotent delivery: under the state lock, a repeated (endpoint, id) of this epoch changes
+   * nothing; otherwise `apply` validates (throwing a 4xx writes nothing) and writes.
+   */
+  async function deliver(endpoint: Endpoint, orderId: number, apply: (tx: DbOrTx, s: StateRow) => Promise<boolean>): Promise<void> {
+    const relisted = await withRetry(() =>
+      db.transaction(async (tx) => {
+        const s = await readState(tx, true);
+        if ((await findIdempotent(tx, s.epoch, endpoint, String(orderId))) !== undefined) return false;
+        const changedStock = await apply(tx, s);
+        await saveIdempotent(tx, s.epoch, endpoint, String(orderId), { status: 204 });
+        if (changedStock) await relist(tx, deps, await readState(tx));
+        return changedStock;
+      }),
+    );
+    if (relisted) await invalidate();
+  }
+
+  return {
+    async setCurrentTime(day: string, hour: number): Promise<void> {
+      await withRetry(() =>
+        db.transaction(async (tx) => {
+          const s = await readState(tx, true);
+          const tick = s.tick + 1;
+          await setTime(tx, day, hour, tick);
+          await abandonCarts(tx, s.epoch, tick, tick - CART_TTL_TICKS + 1);
+          await relist(tx, deps, { ...s, day, hour, tick });
+        }),
+      );
+      await invalidate();
+    },
+
+    async deliverBarrels(orderId: number, barrels: Barrel[]): Promise<void> {
+      const offers = barrels.map((b): BarrelOffer => {
+        const fractions = barrelFractions(b.potion_type);
+        if (!fractions)
+          throw errors.badRequest(
+            `Barrel ${b.sku}: potion_type must be fractions summing to 1.0 (or one-hot integers).`,
+            'BAD_POTION_TYPE',
+          );
+        return { sku: b.sku, mlPerBarrel: b.ml_per_barrel, fractions, price: b.price, quantity: b.quantity };
+      });
+      await deliver('barrels', orderId, async (tx, s) => {
+        const checked = checkBarrelDelivery(await planningState(tx, s), offers);
+        if (!checked.ok) throw errors.conflict(checked.reason, 'CANNOT_HONOUR');
+        const { cost, ml } = checked.value;
+        await changeState(tx, { gold: -cost, ml });
+        await postLedger(tx, ledgerCtx(s, 'barrels', String(orderId)), [
+          { account: account.gold, delta: -cost },
+          ...ml.map((delta, c) => ({ account: account.ml(c), delta })),
+        ]);
+        return false;
+      });
+    },
+
+    async deliverBottles(orderId: number, lines: BottleLine[]): Promise<void> {
+      for (const l of lines) {
+        if (!isValidMix(l.potion_type))
+          throw errors.badRequest(
+            `potion_type ${JSON.stringify(l.potion_type)} must be four non-negative integers summing to 100.`,
+            'BAD_MIX',
+          );
+      }
+      // The same mix twice in one delivery is one line.
+      const merged = new Map<string, BottleLine>();
+      for (const l of lines) {
+        const key = mixSku(l.potion_type);
+        merged.set(key, { potion_type: l.potion_type, quantity: (merged.get(key)?.quantity ?? 0) + l.quantity });
+      }
+      const bottles = [...merged.values()].filter((l) => l.quantity > 0);
+      await deliver('bottler', orderId, async (tx, s) => {
+        const checked = checkBottling(await planningState(tx, s), bottles);
+        if (!checked.ok) throw errors.conflict(checked.reason, 'CANNOT_HONOUR');
+        const used = checked.value.ml;
+        await changeState(tx, { ml: used.map((m) => -m) as unknown as Mix, potions: checked.value.potions });
+        for (const b of bottles) await addPotions(tx, s.epoch, b.potion_type, b.quantity);
+        await postLedger(tx, ledgerCtx(s, 'bottler', String(orderId)), [
+          ...used.map((m, c) => ({ account: account.ml(c), delta: -m })),
+          ...bottles.map((b) => ({ account: account.potions(mixSku(b.potion_type)), delta: b.quantity })),
+        ]);
+        return bottles.length > 0;
+      });
+    },
+
+    async deliverCapacity(orderId: number, order: CapacityOrder): Promise<void> {
+      await deliver('inventory', orderId, async (tx, s) => {
+        const checked = checkCapacity(await planningState(tx, s), order);
+        if (!checked.ok) throw errors.conflict(checked.reason, 'CANNOT_HONOUR');
+        await changeState(tx, { gold: -checked.value.cost, potionUnits: order.potion_capacity, mlUnits: order.ml_capacity });
+        await postLedger(tx, ledgerCtx(s, 'capacity', String(orderId)), [
+          { account: account.gold, delta: -checked.value.cost },
+          { account: account.potionCapacity, delta: order.potion_capacity },
+          { account: account.mlCapacity, delta: order.ml_capacity },
+        ]);
+        return false;
+      });
+    },
+
+    async planBarrels(barrels: Barrel[]) {
+      const s = await readState(db);
+      const offers = barrels.flatMap((b): BarrelOffer[] => {
+        const fractions = barrelFractions(b.potion_type);
+        return fractions ? [{ sku: b.sku, mlPerBarrel: b.ml_per_barrel, fractions, price: b.price, quantity: b.quantity }] : [];
+      });
+      return deps.strategy.barrels(await planningState(db, s), offers, await readHistory(db, s.epoch, s.tick));
+    },
+
+    async planBottling() {
+      const s = await readState(db);
+      return deps.strategy.bottling(await planningState(db, s), await readHistory(db, s.epoch, s.tick));
+    },
+
+    async planCapacity() {
+      const s = await readState(db);
+      return deps.strategy.capacity(await planningState(db, s), await readHistory(db, s.epoch, s.tick));
+    },
+
+    /** Answers from the ledger sums, never from the materialized balances. */
+    async audit(): Promise<Audit> {
+      const s = await readState(db);
+      const balances = await ledgerBalances(db, s.epoch);
+      let potions = 0;
+      let ml = 0;
+      for (const [name, balance] of balances) {
+        if (name.startsWith('potions:')) potions += balance;
+        if (name.startsWith('ml:')) ml += balance;
+      }
+      return { number_of_potions: potions, ml_in_barrels: ml, gold: balances.get(account.gold) ?? 0 };
+    },
+
+    async reset(): Promise<void> {
+      await withRetry(() =>
+        db.transaction(async (tx) => {
+          const s = await readState(tx, true);
+          await abandonCarts(tx, s.epoch, s.tick);
+          const epoch = s.epoch + 1;
+          await startEpoch(tx, epoch);
+          await postLedger(tx, { epoch, kind: 'open', day: null, hour: null, tick: 0 }, [
+            { account: account.gold, delta: 100 },
+            { account: account.potionCapacity, delta: 1 },
+            { account: account.mlCapacity, delta: 1 },
+          ]);
+        }),
+      );
+      await invalidate();
+    },
+
+    /** Materialized balances (for tests proving they equal the ledger). */
+    async materialized() {
+      const s = await readState(db);
+      return { number_of_potions: s.potions, ml_in_barrels: sumMix(s.ml), gold: s.gold, potionUnits: s.potionUnits, mlUnits: s.mlUnits };
+    },
+  };
+}

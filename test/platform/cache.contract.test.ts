@@ -1,0 +1,86 @@
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type Cache, createMemoryCache, createRedisCache } from '../../src/platform/cache.js';
+import { TEST_REDIS_URL } from '../harness.js';
+
+const prefix = `test:cache:${process.pid}:${Date.now()}:`;
+const connections: Redis[] = [];
+
+/** Each call is a separate connection: as a separate process would have. */
+function redisCache(namespace: string): Cache {
+  const redis = new Redis(TEST_REDIS_URL as string);
+  connections.push(redis);
+  return createRedisCache(redis, prefix, namespace);
+}
+
+afterAll(async () => {
+  const [first] = connections;
+  if (first) {
+    const keys = await first.keys(`${prefix}*`);
+    if (keys.length) await first.del(...keys);
+  }
+  for (const c of connections) c.disconnect();
+});
+
+const backends: { name: string; create(ns: string): Cache }[] = [
+  { name: 'memory', create: (ns) => createMemoryCache(ns) },
+  ...(TEST_REDIS_URL ? [{ name: 'redis', create: redisCache }] : []),
+];
+
+describe.each(backends)('cache contract: $name', ({ create }) => {
+  it('loads once and serves the stored value until invalidated', async () => {
+    const cache = create('once');
+    let loads = 0;
+    const load = async () => ({ v: ++loads });
+    expect(await cache.getOrLoad('k', load)).toEqual({ v: 1 });
+    expect(await cache.getOrLoad('k', load)).toEqual({ v: 1 });
+    await cache.invalidate('k');
+    expect(await cache.getOrLoad('k', load)).toEqual({ v: 2 });
+  });
+
+  it('does not store undefined (a "not found" is never cached)', async () => {
+    const cache = create('missing');
+    let loads = 0;
+    const load = async () => {
+      loads++;
+      return undefined;
+    };
+    await cache.getOrLoad('gone', load);
+    await cache.getOrLoad('gone', load);
+    expect(loads).toBe(2);
+  });
+
+  it('never stores a value loaded before an invalidation it raced with', async () => {
+    const cache = create('race');
+    let release: () => void = () => undefined;
+    const slowStale = cache.getOrLoad('k', async () => {
+      await new Promise<void>((r) => {
+        release = r;
+      });
+      return 'stale';
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    await cache.invalidate('k'); // a write committed while the stale value was being read
+    release();
+    expect(await slowStale).toBe('stale');
+    expect(await cache.getOrLoad('k', async () => 'fresh')).toBe('fresh');
+  });
+
+  it('expires entries after their ttl', async () => {
+    const cache = create('ttl');
+    await cache.getOrLoad('k', async () => 'old', 50);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(await cache.getOrLoad('k', async () => 'new', 50)).toBe('new');
+  });
+});
+
+describe.runIf(TEST_REDIS_URL)('cache across processes (Redis)', () => {
+  it('an invalidation in one process is seen by the next read in another', async () => {
+    const a = redisCache('shared');
+    const b = redisCache('shared');
+    expect(await b.getOrLoad('user:1', async () => 'v1')).toBe('v1');
+    expect(await a.getOrLoad('user:1', async () => 'unused')).toBe('v1');
+    await a.invalidate('user:1');
+    expect(await b.getOrLoad('user:1', async () => 'v2')).toBe('v2');
+  });
+});
