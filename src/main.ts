@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { buildApp } from './app.js';
 import { type Config, ConfigError, envExample, loadConfig } from './platform/config.js';
+import { startEmbeddedMaintenance } from './platform/db.js';
 import { type Closer, exitOnSignal } from './platform/lifecycle.js';
 import { createLogger } from './platform/logger.js';
 import { createPlatform, migratePlatform, type Platform } from './platform/platform.js';
@@ -111,6 +112,7 @@ async function serve(config: Config, logger: Logger): Promise<number> {
   if (config.SEED_DEMO_DATA) {
     for (const service of services) await service.seedDemo?.(platform);
   }
+  const maintenance = startEmbeddedMaintenance(platform.dbHandle, logger);
   const app = await buildApp(platform, services);
   const address = await app.listen({ port: config.PORT, host: config.HOST });
   printGeneratedSecrets(config);
@@ -129,6 +131,7 @@ async function serve(config: Config, logger: Logger): Promise<number> {
       { name: 'background', close: () => Promise.all(background.map((b) => b.stop())).then(() => undefined) },
       { name: 'http', close: () => app.close() },
       { name: 'workers', close: () => Promise.all(workers.map((w) => w.stop())).then(() => undefined) },
+      { name: 'maintenance', close: () => maintenance.stop() },
       { name: 'platform', close: () => platform.close() },
       { name: 'data-dir-lock', close: async () => release() },
     ] satisfies Closer[],

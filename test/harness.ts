@@ -57,6 +57,8 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
   const config: Config = loadConfig({
     LOG_LEVEL: 'silent',
     JOB_LEASE_MS: '2000',
+    // Behaviour tests must not depend on how busy the machine is: no load shedding unless a test asks.
+    LOAD_SHED_EVENT_LOOP_DELAY_MS: '0',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: '20' } : {}),
     ...(useRedis && TEST_REDIS_URL ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix } : {}),
     ...options.env,

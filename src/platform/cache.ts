@@ -43,13 +43,46 @@ local gen = redis.call('GET', KEYS[2]) or ''
 if gen == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end
 return 0`;
 
+// Bumps each key's generation (kept an hour: it only has to outlive loads in flight) and drops its value.
+const INVALIDATE = `
+for i = 1, #KEYS, 2 do
+  redis.call('INCR', KEYS[i + 1])
+  redis.call('PEXPIRE', KEYS[i + 1], 3600000)
+  redis.call('DEL', KEYS[i])
+end
+return 1`;
+
 /**
- * Values in Redis, shared by every process: an invalidation (DEL + generation bump) is seen by every
- * process's next read, and a loader that raced with it cannot store its stale result.
+ * Values in Redis, shared by every process: an invalidation (DEL + generation bump, one script) is seen
+ * by every process's next read, and a loader that raced with it cannot store its stale result.
+ * An invalidation that fails (Redis unreachable after the caller's commit) is reported to the caller
+ * and retried in the background until it succeeds or every value it could have left stale has expired.
  */
-export function createRedisCache(redis: Redis, prefix: string, namespace: string): Cache {
+export function createRedisCache(
+  redis: Redis,
+  prefix: string,
+  namespace: string,
+  { retryDelaysMs = [100, 250, 500, 1_000, 2_000, 5_000] }: { retryDelaysMs?: number[] } = {},
+): Cache {
   const valueKey = (key: string) => `${prefix}cache:${namespace}:${key}`;
   const genKey = (key: string) => `${prefix}cachegen:${namespace}:${key}`;
+  // The longest TTL this cache has stored with: no value outlives it, so retrying longer is pointless.
+  let longestTtlMs = DEFAULT_TTL_MS;
+  const run = (keys: string[]) => redis.eval(INVALIDATE, keys.length * 2, ...keys.flatMap((key) => [valueKey(key), genKey(key)]));
+
+  function retryInBackground(keys: string[]): void {
+    const giveUpAt = Date.now() + longestTtlMs;
+    let attempt = 0;
+    const again = () => {
+      const delay = retryDelaysMs[Math.min(attempt++, retryDelaysMs.length - 1)] ?? 1_000;
+      if (Date.now() + delay > giveUpAt) return;
+      setTimeout(() => {
+        run(keys).catch(again);
+      }, delay).unref();
+    };
+    again();
+  }
+
   return {
     kind: 'redis',
     async getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs = DEFAULT_TTL_MS): Promise<T> {
@@ -57,20 +90,19 @@ export function createRedisCache(redis: Redis, prefix: string, namespace: string
       if (raw !== null && raw !== undefined) return JSON.parse(raw) as T;
       const value = await load();
       if (value !== undefined) {
+        longestTtlMs = Math.max(longestTtlMs, ttlMs);
         await redis.eval(SET_IF_GENERATION, 2, valueKey(key), genKey(key), gen ?? '', JSON.stringify(value), ttlMs);
       }
       return value;
     },
     async invalidate(...keys) {
       if (keys.length === 0) return;
-      const multi = redis.multi();
-      for (const key of keys) {
-        multi.incr(genKey(key));
-        // The generation only has to outlive loads in flight.
-        multi.pexpire(genKey(key), 3_600_000);
-        multi.del(valueKey(key));
+      try {
+        await run(keys);
+      } catch (err) {
+        retryInBackground(keys);
+        throw err;
       }
-      await multi.exec();
     },
   };
 }

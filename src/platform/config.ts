@@ -28,7 +28,43 @@ export const ConfigSchema = Type.Object({
   }),
   BODY_LIMIT_BYTES: Int(1_048_576, 1024, 104_857_600, 'Largest JSON body accepted (bytes); larger → 413.'),
   UPLOAD_LIMIT_BYTES: Int(209_715_200, 1024, 2_147_483_647, 'Largest CSV/multipart upload accepted (bytes).'),
-  REQUEST_TIMEOUT_MS: Int(30_000, 1000, 600_000, 'A request that takes longer is answered 503.'),
+  REQUEST_TIMEOUT_MS: Int(
+    30_000,
+    1000,
+    600_000,
+    'A request not answered within this time is answered 503 with Retry-After (408 if its body had not fully arrived).',
+  ),
+  UPLOAD_TIMEOUT_MS: Int(
+    600_000,
+    1000,
+    3_600_000,
+    'The same budget for streamed uploads (routes consuming CSV or multipart, e.g. pokemon imports).',
+  ),
+  CLIENT_TIMEOUT_MS: Int(60_000, 1000, 600_000, 'A client that has not sent its request headers within this time gets 408.'),
+  RATE_LIMIT_WINDOW_SECONDS: Int(
+    60,
+    1,
+    86_400,
+    'Window of the per-client rate limits below. A client is its address (IPv6: its /64; X-Forwarded-For only from TRUST_PROXY); with REDIS_URL every process shares the counts.',
+  ),
+  RATE_LIMIT_REGISTRATIONS: Int(
+    300,
+    0,
+    1_000_000_000,
+    'Registrations (participants, trainers, players, shops) one client may make per window; more → 429 with Retry-After; 0 → no limit.',
+  ),
+  RATE_LIMIT_TOKEN_EXCHANGES: Int(
+    600,
+    0,
+    1_000_000_000,
+    'Hackathon token exchanges one client may make per window; more → 429 with Retry-After; 0 → no limit.',
+  ),
+  LOAD_SHED_EVENT_LOOP_DELAY_MS: Int(
+    1000,
+    0,
+    60_000,
+    'Answer new requests 503 with Retry-After (except /health) while the event loop lags more than this for two samples running; 0 → off.',
+  ),
   SHUTDOWN_TIMEOUT_MS: Int(10_000, 100, 120_000, 'Graceful shutdown budget after SIGTERM/SIGINT.'),
   // Storage
   DATABASE_URL: Type.Optional(

@@ -22,6 +22,14 @@ export function matchesHash(presented: string | undefined, storedHex: string): b
   return timingSafeEqual(Buffer.from(hashSecret(presented), 'hex'), Buffer.from(storedHex, 'hex'));
 }
 
+/**
+ * Constant-time equality of two digests (salted hashes of codes, HMACs). Digest lengths are public,
+ * so a length mismatch may answer early.
+ */
+export function equalDigests(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
 /** The bearer token of an `Authorization: Bearer …` header, if any. */
 export function bearerToken(header: string | undefined): string | undefined {
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);

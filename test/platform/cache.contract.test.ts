@@ -84,3 +84,22 @@ describe.runIf(TEST_REDIS_URL)('cache across processes (Redis)', () => {
     expect(await b.getOrLoad('user:1', async () => 'v2')).toBe('v2');
   });
 });
+
+describe.runIf(TEST_REDIS_URL)('an invalidation that fails after the commit (Redis)', () => {
+  it('is reported to the caller and retried in the background until it lands', async () => {
+    const reader = redisCache('retry');
+    const redis = new Redis(TEST_REDIS_URL as string);
+    connections.push(redis);
+    const writer = createRedisCache(redis, prefix, 'retry', { retryDelaysMs: [20] });
+    expect(await reader.getOrLoad('k', async () => 'before the write')).toBe('before the write');
+    // The writer's next two script calls fail, as during a Redis outage.
+    const realEval = redis.eval.bind(redis);
+    let failures = 2;
+    redis.eval = ((...args: Parameters<typeof realEval>) =>
+      failures-- > 0 ? Promise.reject(new Error('Connection is closed.')) : realEval(...args)) as typeof redis.eval;
+    await expect(writer.invalidate('k')).rejects.toThrow('Connection is closed.');
+    for (let i = 0; i < 100 && failures >= 0; i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await reader.getOrLoad('k', async () => 'after the write')).toBe('after the write');
+  });
+});

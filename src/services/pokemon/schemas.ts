@@ -9,7 +9,8 @@ const Level = Type.Integer({ minimum: LEVEL_MIN, maximum: LEVEL_MAX, description
 export const IdParamsSchema = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 
 export const PageQuerySchema = Type.Object({
-  page: Type.Integer({ minimum: 1, default: 1, description: '1-based page number' }),
+  // Bounded so that (page - 1) × limit stays a valid SQL OFFSET.
+  page: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1, description: '1-based page number (1–1,000,000)' }),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Items per page (1–100)' }),
 });
 export type PageQuery = Static<typeof PageQuerySchema>;

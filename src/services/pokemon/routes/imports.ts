@@ -12,9 +12,22 @@ function isReadable(value: unknown): value is Readable {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
+/** busboy reports a cut-off or garbled form ("Unexpected end of multipart data") as a plain Error: a 400. */
+function malformedForm(err: unknown): unknown {
+  if (err instanceof AppError || typeof (err as { statusCode?: unknown } | null)?.statusCode === 'number') return err;
+  return errors.badRequest(
+    `The multipart form is malformed (${err instanceof Error ? err.message : String(err)}); send one complete file part.`,
+    'MALFORMED_MULTIPART',
+  );
+}
+
 /** busboy stops a file at the size limit and only flags it: a cut-off file must fail, not import half. */
 async function* untruncated(stream: AsyncIterable<Buffer> & { truncated: boolean }, limitBytes: number): AsyncGenerator<Buffer> {
-  for await (const chunk of stream) yield chunk;
+  try {
+    for await (const chunk of stream) yield chunk;
+  } catch (err) {
+    throw malformedForm(err);
+  }
   if (stream.truncated) {
     throw new AppError(
       413,
@@ -30,7 +43,9 @@ async function uploadSource(
   limitBytes: number,
 ): Promise<AsyncIterable<Buffer | string> | Iterable<Buffer | string>> {
   if (request.isMultipart()) {
-    const file = await request.file({ limits: { fileSize: limitBytes, files: 1 } });
+    const file = await request.file({ limits: { fileSize: limitBytes, files: 1 } }).catch((err: unknown) => {
+      throw malformedForm(err);
+    });
     if (!file) throw errors.badRequest('The multipart form has no file; attach the CSV file as a file field.', 'NO_FILE');
     return untruncated(file.file, limitBytes);
   }

@@ -33,8 +33,17 @@ export function createTrainerUseCases({ db, cache }: Deps) {
     },
 
     async update(id: string, patch: UpdateTrainer): Promise<TrainerDetail> {
-      if (patch.dateOfBirth !== undefined) patch.dateOfBirth = isoDateOrThrow(patch.dateOfBirth, 'dateOfBirth');
-      const updated = await store.updateTrainer(db, id, patch);
+      // Only the known fields: minProperties counts unknown ones too, and an empty SET is not SQL.
+      const { firstName, lastName, dateOfBirth } = patch;
+      const changes: UpdateTrainer = {
+        ...(firstName !== undefined ? { firstName } : {}),
+        ...(lastName !== undefined ? { lastName } : {}),
+        ...(dateOfBirth !== undefined ? { dateOfBirth: isoDateOrThrow(dateOfBirth, 'dateOfBirth') } : {}),
+      };
+      if (Object.keys(changes).length === 0) {
+        throw errors.badRequest('Nothing to change: send at least one of firstName, lastName, dateOfBirth.', 'EMPTY_PATCH');
+      }
+      const updated = await store.updateTrainer(db, id, changes);
       if (!updated) throw notFound(id);
       await cache.invalidate({ trainers: [id] });
       return { ...updated, pokemon: await store.pokemonOf(db, id) };
