@@ -1,9 +1,9 @@
 import type { Mix } from './mix.js';
 
 /**
- * The prior: which mix each customer class wants and when it shops (the published Potion Exchange
- * customer table, specs/exchange.md). The adaptive strategy blends it with what the shop actually sold;
- * unknown day names simply weigh nothing extra.
+ * The prior: which mix each customer class wants, when it shops and how much it pays (the published
+ * Potion Exchange customer model, specs/exchange.md). The adaptive strategy scales it by what the shop
+ * sold to each class; unknown day names count as an average day.
  */
 export interface ClassProfile {
   name: string;
@@ -52,38 +52,82 @@ export function hourSlot(hour: number): number {
 
 /** Outside its busy hours a class still comes, at this share. */
 export const OFF_HOURS_SHARE = 0.3;
-/** The spec: clearly fewer visitors at night (22–6). */
-export const NIGHT_SHARE = 0.5;
-/** The spec: each class has a busiest day. */
+/** Each class has a busiest day… */
 export const BUSIEST_DAY_FACTOR = 1.6;
+/** …and a quiet day three days later. */
+export const QUIET_DAY_FACTOR = 0.45;
+/** Everybody is fewer at night: a world-wide share of visitors per even hour 0..22. */
+export const HOUR_SHARE: readonly number[] = [0.45, 0.35, 0.35, 0.6, 0.9, 1, 1, 1, 1, 1, 0.9, 0.7];
+/** Calibration: about 6 visitors a tick on average at the best reputation (multiplier 1.75). */
+export const VISITORS_PER_TICK_AT_BEST = 6;
+export const BEST_MULTIPLIER = 1.75;
 
-/**
- * Prior relative visitor rate of a class at a day and hour: 1 in its busy hours, less outside them
- * and at night, more on its busiest day. `day` undefined: no day effect.
- */
-export function classWeight(profile: ClassProfile, day: number | undefined, hour: number): number {
-  const h = hourSlot(hour) * 2;
-  let w = profile.hours.includes(h) ? 1 : OFF_HOURS_SHARE;
-  if (h >= 22 || h <= 6) w *= NIGHT_SHARE;
-  if (day !== undefined && DAYS[day] === profile.busiestDay) w *= BUSIEST_DAY_FACTOR;
+/** Relative visitor rate of a class at a day and hour (day undefined: an average day). */
+export function visitWeight(profile: ClassProfile, day: number | undefined, hour: number): number {
+  const slot = hourSlot(hour);
+  let w = (profile.hours.includes(slot * 2) ? 1 : OFF_HOURS_SHARE) * (HOUR_SHARE[slot] ?? 1);
+  if (day !== undefined) {
+    const busiest = DAYS.indexOf(profile.busiestDay as (typeof DAYS)[number]);
+    if (day === busiest) w *= BUSIEST_DAY_FACTOR;
+    else if (day === (busiest + 3) % DAYS.length) w *= QUIET_DAY_FACTOR;
+  }
   return w;
 }
 
+const WEEK_MEAN_WEIGHT =
+  Array.from({ length: 84 }, (_, t) => CLASS_PROFILES.reduce((n, p) => n + visitWeight(p, Math.floor(t / 12), (t % 12) * 2), 0)).reduce(
+    (a, b) => a + b,
+    0,
+  ) / 84;
+
+/** Expected visitors of a class in one tick at a reputation multiplier (0.25–1.75; 1 for a new shop). */
+export function expectedVisitors(profile: ClassProfile, day: number | undefined, hour: number, multiplier: number): number {
+  return (visitWeight(profile, day, hour) / WEEK_MEAN_WEIGHT) * (VISITORS_PER_TICK_AT_BEST / BEST_MULTIPLIER) * multiplier;
+}
+
 /**
- * Prior demand per wanted mix over the next `ticks` ticks (two game hours each) from `day`/`hour`:
- * the sum of the class weights of every class that wants that mix, keyed by the mix.
+ * The reputation multiplier a class likely gives the shop, from the potions it bought of that class's
+ * mix (about 1.3 a purchase): a class never served stays at a new shop's 1.0; recognition grows with
+ * purchases (1 − e^(−purchases/50)) next to the value, quality and reliability a well-run shop keeps
+ * (about 0.3, 0.95 and 1).
  */
-export function mixDemand(day: number | undefined, hour: number, ticks: number): Map<string, { mix: Mix; weight: number }> {
-  const demand = new Map<string, { mix: Mix; weight: number }>();
-  for (let k = 0; k < ticks; k++) {
-    const h = hourSlot(hour) * 2 + 2 * k;
-    const d = day === undefined ? undefined : (day + Math.floor(h / 24)) % DAYS.length;
-    for (const profile of CLASS_PROFILES) {
-      const key = profile.mix.join(',');
-      const entry = demand.get(key) ?? { mix: profile.mix, weight: 0 };
-      entry.weight += classWeight(profile, d, h % 24);
-      demand.set(key, entry);
-    }
+export function estimatedMultiplier(potionsSold: number): number {
+  const purchases = potionsSold / 1.3;
+  if (purchases < 1) return 1;
+  const recognition = 1 - Math.exp(-purchases / 50);
+  return 0.25 + 1.5 * ((0.3 + 0.95 + 1 + recognition) / 4);
+}
+
+/**
+ * Potions a visitor of a class buys on average when the mix it wants is listed at `price`: willingness
+ * is wealth (30–120 gold by species and level, mostly low levels) × quality (near 1 for the exact mix,
+ * lower for picky visitors), and a buyer takes 1–3 potions by wealth. Tabulated from that model,
+ * interpolated linearly; nobody pays 130.
+ */
+const PER_VISITOR: readonly (readonly [number, number])[] = [
+  [0, 1.25],
+  [20, 1.22],
+  [30, 1.18],
+  [35, 1.04],
+  [40, 0.97],
+  [45, 0.86],
+  [50, 0.73],
+  [55, 0.63],
+  [60, 0.55],
+  [65, 0.44],
+  [70, 0.34],
+  [80, 0.18],
+  [90, 0.11],
+  [100, 0.05],
+  [130, 0],
+];
+
+export function potionsPerVisitor(price: number): number {
+  let [p0, q0] = PER_VISITOR[0] as readonly [number, number];
+  if (price <= p0) return q0;
+  for (const [p1, q1] of PER_VISITOR.slice(1)) {
+    if (price <= p1) return q0 + ((q1 - q0) * (price - p0)) / (p1 - p0);
+    [p0, q0] = [p1, q1];
   }
-  return demand;
+  return 0;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../platform/random.js';
 import { adaptiveStrategy } from './adaptive.js';
 import { baselineStrategy } from './baseline.js';
-import { CLASS_PROFILES, classWeight } from './demand.js';
+import { BUSIEST_DAY_FACTOR, CLASS_PROFILES, type ClassProfile, DAYS as DAY_KEYS, hourSlot, OFF_HOURS_SHARE } from './demand.js';
 import { addMix, type Mix, mixDistance, mixSku, splitMl } from './mix.js';
 import { checkBarrelDelivery, checkBarrelPlan, checkBottlePlan, checkCapacity, checkCatalog } from './rules.js';
 import type { BarrelOffer, SalesHistory, ShopState, Strategy } from './types.js';
@@ -13,6 +13,17 @@ import type { BarrelOffer, SalesHistory, ShopState, Strategy } from './types.js'
  */
 const DAYS = ['Edgeday', 'Bloomday', 'Arcanaday', 'Hearthday', 'Crownday', 'Blesseday', 'Soulday'];
 const ML_PRICE: Mix = [0.05, 0.04, 0.06, 0.075];
+/** The model's night: half the visitors from 22 to 6. */
+const NIGHT_SHARE = 0.5;
+
+/** The model's relative visitor rate of a class at a day and hour. */
+function classWeight(profile: ClassProfile, day: number, hour: number): number {
+  const h = hourSlot(hour) * 2;
+  let w = profile.hours.includes(h) ? 1 : OFF_HOURS_SHARE;
+  if (h >= 22 || h <= 6) w *= NIGHT_SHARE;
+  if (DAY_KEYS[day] === profile.busiestDay) w *= BUSIEST_DAY_FACTOR;
+  return w;
+}
 
 function poisson(rand: () => number, mean: number): number {
   const l = Math.exp(-mean);
@@ -143,9 +154,10 @@ function run(strategy: Strategy, ticks: number, seed: number) {
 }
 
 describe('strategies in a model of the Potion Exchange', () => {
-  // Issue 3 asks for 3× against the real exchange; this model is the fast guard against regressions
-  // and holds the level reached so far (≈2.5×), to be raised as the strategy improves.
-  const FLOOR = 2.4;
+  // Issue 3 asks for 3× against the real exchange (reached: 4.2–4.4× on seeds 1–3); this model is the
+  // fast guard against regressions and holds the level reached so far (3.35–4.0× on seeds 1–3), to be
+  // raised as the strategy improves.
+  const FLOOR = 3.2;
   it(`adaptive ends four game weeks with at least ${FLOOR}× the net worth of baseline, without a rejected plan`, () => {
     for (const seed of [1, 2, 3]) {
       const baseline = run(baselineStrategy, 336, seed);

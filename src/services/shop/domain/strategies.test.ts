@@ -168,14 +168,4 @@ describe('adaptive strategy', () => {
     expect(noon).toContain(mixSku([100, 0, 0, 0]));
     expect(night).toHaveLength(6);
   });
-  it('grows ml capacity when a day of sales nearly fills it and gold allows', () => {
-    expect(adaptiveStrategy.capacity({ ...empty, gold: 3_000 }, { ...noHistory, soldLastDay: 80 })).toEqual({
-      potion_capacity: 1,
-      ml_capacity: 1,
-    });
-    expect(adaptiveStrategy.capacity({ ...empty, gold: 1_500 }, { ...noHistory, soldLastDay: 10 })).toEqual({
-      potion_capacity: 0,
-      ml_capacity: 0,
-    });
-  });
 });

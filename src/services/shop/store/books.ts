@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../../platform/db.js';
 import { COLOURS, type Mix, mixSku } from '../domain/mix.js';
 import type { CatalogChoice, SalesHistory, StockItem } from '../domain/types.js';
@@ -61,11 +61,16 @@ export interface StateChange {
   mlUnits?: number;
 }
 
-export async function changeState(db: DbOrTx, c: StateChange): Promise<void> {
+/** The UPDATE of the balance row by `c` (also usable as a data-modifying CTE). */
+export function stateChangeSql(c: StateChange): SQL {
   const ml = c.ml ?? [0, 0, 0, 0];
-  await db.execute(sql`UPDATE shop.state SET gold = gold + ${c.gold ?? 0}, ml_red = ml_red + ${ml[0]}, ml_green = ml_green + ${ml[1]},
+  return sql`UPDATE shop.state SET gold = gold + ${c.gold ?? 0}, ml_red = ml_red + ${ml[0]}, ml_green = ml_green + ${ml[1]},
     ml_blue = ml_blue + ${ml[2]}, ml_dark = ml_dark + ${ml[3]}, potions = potions + ${c.potions ?? 0},
-    potion_units = potion_units + ${c.potionUnits ?? 0}, ml_units = ml_units + ${c.mlUnits ?? 0} WHERE id = 1`);
+    potion_units = potion_units + ${c.potionUnits ?? 0}, ml_units = ml_units + ${c.mlUnits ?? 0} WHERE id = 1`;
+}
+
+export async function changeState(db: DbOrTx, c: StateChange): Promise<void> {
+  await db.execute(stateChangeSql(c));
 }
 
 export async function setTime(db: DbOrTx, day: string, hour: number, tick: number): Promise<void> {
@@ -108,20 +113,29 @@ export const account = {
   mlCapacity: 'capacity:ml',
 };
 
-/** Appends one ledger transaction with its non-zero entries. */
-export async function postLedger(db: DbOrTx, ctx: LedgerContext, entries: { account: string; delta: number }[]): Promise<void> {
+/**
+ * One ledger transaction with its non-zero entries as a single statement: a `ledger_tx` CTE and the
+ * final INSERT of the entries (undefined when every delta is zero: nothing to post).
+ */
+export function ledgerSql(ctx: LedgerContext, entries: { account: string; delta: number }[]): { cte: SQL; insert: SQL } | undefined {
   const nonZero = entries.filter((e) => e.delta !== 0);
-  if (nonZero.length === 0) return;
-  const [tx] = await queryRows<{ id: number }>(
-    db,
-    sql`INSERT INTO shop.ledger_transactions (epoch, kind, reference, game_day, game_hour, tick)
-      VALUES (${ctx.epoch}, ${ctx.kind}, ${ctx.reference ?? null}, ${ctx.day}, ${ctx.hour}, ${ctx.tick}) RETURNING id`,
-  );
+  if (nonZero.length === 0) return undefined;
   const values = sql.join(
-    nonZero.map((e) => sql`(${tx?.id}, ${ctx.epoch}, ${e.account}, ${e.delta})`),
+    nonZero.map((e) => sql`(${e.account}::text, ${e.delta}::bigint)`),
     sql`, `,
   );
-  await db.execute(sql`INSERT INTO shop.ledger_entries (transaction_id, epoch, account, delta) VALUES ${values}`);
+  return {
+    cte: sql`ledger_tx AS (INSERT INTO shop.ledger_transactions (epoch, kind, reference, game_day, game_hour, tick)
+      VALUES (${ctx.epoch}, ${ctx.kind}, ${ctx.reference ?? null}, ${ctx.day}, ${ctx.hour}, ${ctx.tick}) RETURNING id)`,
+    insert: sql`INSERT INTO shop.ledger_entries (transaction_id, epoch, account, delta)
+      SELECT ledger_tx.id, ${ctx.epoch}::int, e.account, e.delta FROM ledger_tx, (VALUES ${values}) AS e(account, delta)`,
+  };
+}
+
+/** Appends one ledger transaction with its non-zero entries. */
+export async function postLedger(db: DbOrTx, ctx: LedgerContext, entries: { account: string; delta: number }[]): Promise<void> {
+  const ledger = ledgerSql(ctx, entries);
+  if (ledger) await db.execute(sql`WITH ${ledger.cte} ${ledger.insert}`);
 }
 
 /** Balances per account, summed from the ledger (the truth the audit answers from). */

@@ -2,25 +2,22 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../../platform/db.js';
 import type { Customer, SearchQuery } from '../schemas.js';
 
-export interface GameTime {
-  epoch: number;
-  day: string | null;
-  hour: number | null;
-  tick: number;
-}
-
-export async function insertVisits(db: DbOrTx, visitId: number, customers: Customer[], t: GameTime): Promise<void> {
+/** Records a visit's customers, stamped with the current epoch and game time (read in the same statement). */
+export async function insertVisits(db: DbOrTx, visitId: number, customers: Customer[]): Promise<void> {
   if (customers.length === 0) return;
   const values = sql.join(
     customers.map(
       (c, i) =>
-        sql`(${t.epoch}, ${visitId}, ${i}, ${c.customer_id ?? null}, ${c.customer_name}, ${c.character_class}, ${c.character_species ?? null}, ${c.level}, ${t.day}, ${t.hour}, ${t.tick})`,
+        sql`(${i}::int, ${c.customer_id ?? null}::text, ${c.customer_name}::text, ${c.character_class}::text, ${c.character_species ?? null}::text, ${c.level}::int)`,
     ),
     sql`, `,
   );
   // A retried visit call records nothing twice.
   await db.execute(sql`INSERT INTO shop.visits (epoch, visit_id, position, customer_id, customer_name, character_class, character_species, level, game_day, game_hour, tick)
-    VALUES ${values} ON CONFLICT (epoch, visit_id, position) DO NOTHING`);
+    SELECT s.epoch, ${visitId}::bigint, v.position, v.customer_id, v.customer_name, v.character_class, v.character_species, v.level, s.game_day, s.game_hour, s.tick
+    FROM shop.state s, (VALUES ${values}) AS v(position, customer_id, customer_name, character_class, character_species, level)
+    WHERE s.id = 1
+    ON CONFLICT (epoch, visit_id, position) DO NOTHING`);
 }
 
 /** Opens a cart stamped with the current epoch and game time (read in the same statement). */
@@ -79,38 +76,69 @@ export async function cartItems(db: DbOrTx, cartId: number): Promise<ItemRow[]> 
   return queryRows<ItemRow>(db, sql`SELECT sku, quantity, unit_price FROM shop.cart_items WHERE cart_id = ${cartId} ORDER BY sku`);
 }
 
-/** Changes the reservation of a sku by `delta`; false when fewer than `delta` potions are free. */
-export async function reserve(db: DbOrTx, epoch: number, sku: string, delta: number): Promise<boolean> {
-  const rows = await queryRows<{ sku: string }>(
+export interface CartLine {
+  cartId: number;
+  epoch: number;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPrice: number;
+}
+
+/**
+ * Puts `quantity` of a sku in a cart, first changing the sku's reservation by `delta` (in the same
+ * statement); false, with nothing written, when fewer than `delta` potions are free.
+ */
+export async function reserveAndPut(db: DbOrTx, line: CartLine, delta: number): Promise<boolean> {
+  const { cartId, epoch, sku, name, quantity, unitPrice } = line;
+  const put = sql`INSERT INTO shop.cart_items (cart_id, sku, name, quantity, unit_price)`;
+  const upsert = sql`ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity, unit_price = EXCLUDED.unit_price RETURNING id`;
+  const values = sql`${cartId}::int, ${sku}::text, ${name}::text, ${quantity}::int, ${unitPrice}::int`;
+  const rows = await queryRows<{ id: number }>(
     db,
-    sql`UPDATE shop.potions SET reserved = reserved + ${delta}
-      WHERE epoch = ${epoch} AND sku = ${sku} AND quantity - reserved >= ${delta} RETURNING sku`,
+    delta === 0
+      ? sql`${put} VALUES (${values}) ${upsert}`
+      : sql`WITH reserved AS (
+          UPDATE shop.potions SET reserved = reserved + ${delta}
+          WHERE epoch = ${epoch} AND sku = ${sku} AND quantity - reserved >= ${delta} RETURNING sku
+        ) ${put} SELECT ${values} FROM reserved ${upsert}`,
   );
   return rows.length === 1;
 }
 
-export async function putItem(db: DbOrTx, cartId: number, sku: string, name: string, quantity: number, unitPrice: number): Promise<void> {
-  await db.execute(sql`INSERT INTO shop.cart_items (cart_id, sku, name, quantity, unit_price) VALUES (${cartId}, ${sku}, ${name}, ${quantity}, ${unitPrice})
-    ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity, unit_price = EXCLUDED.unit_price`);
+export interface CartSale {
+  cartId: number;
+  epoch: number;
+  items: ItemRow[];
+  payment: string | null;
+  potions: number;
+  gold: number;
+  tick: number;
+  /** The balance row's change, as an UPDATE (see stateChangeSql). */
+  books: SQL;
+  /** The ledger transaction (see ledgerSql); undefined when there is nothing to post. */
+  ledger: { cte: SQL; insert: SQL } | undefined;
 }
 
-/** Sells reserved potions: stock and reservation both go down. */
-export async function sellReserved(db: DbOrTx, epoch: number, sku: string, quantity: number): Promise<void> {
-  await db.execute(
-    sql`UPDATE shop.potions SET quantity = quantity - ${quantity}, reserved = reserved - ${quantity} WHERE epoch = ${epoch} AND sku = ${sku}`,
-  );
-}
-
-export async function closeCart(
-  db: DbOrTx,
-  cartId: number,
-  payment: string | null,
-  potions: number,
-  gold: number,
-  tick: number,
-): Promise<void> {
-  await db.execute(sql`UPDATE shop.carts SET status = 'checked_out', payment = ${payment}, total_potions = ${potions}, total_gold = ${gold},
-    closed_at = now(), closed_tick = ${tick} WHERE id = ${cartId}`);
+/**
+ * Sells a cart in one statement: its reserved potions leave stock and reservation, the balance row
+ * changes, the ledger transaction is posted and the cart is closed. Callers hold the state and cart locks.
+ */
+export async function sellCart(db: DbOrTx, sale: CartSale): Promise<void> {
+  const ctes: SQL[] = [];
+  if (sale.items.length > 0) {
+    const values = sql.join(
+      sale.items.map((i) => sql`(${i.sku}::text, ${i.quantity}::int)`),
+      sql`, `,
+    );
+    ctes.push(sql`sold AS (UPDATE shop.potions p SET quantity = p.quantity - v.quantity, reserved = p.reserved - v.quantity
+      FROM (VALUES ${values}) AS v(sku, quantity) WHERE p.epoch = ${sale.epoch} AND p.sku = v.sku)`);
+  }
+  ctes.push(sql`books AS (${sale.books})`);
+  ctes.push(sql`closed AS (UPDATE shop.carts SET status = 'checked_out', payment = ${sale.payment}, total_potions = ${sale.potions},
+    total_gold = ${sale.gold}, closed_at = now(), closed_tick = ${sale.tick} WHERE id = ${sale.cartId})`);
+  if (sale.ledger) ctes.push(sale.ledger.cte);
+  await db.execute(sql`WITH ${sql.join(ctes, sql`, `)} ${sale.ledger?.insert ?? sql`SELECT 1`}`);
 }
 
 /**

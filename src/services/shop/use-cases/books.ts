@@ -12,7 +12,6 @@ import {
   type LedgerContext,
   ledgerBalances,
   postLedger,
-  readHistory,
   readState,
   type StateRow,
   saveIdempotent,
@@ -20,7 +19,7 @@ import {
   startEpoch,
 } from '../store/books.js';
 import { abandonCarts } from '../store/carts.js';
-import { CART_TTL_TICKS, CATALOG_KEY, planningState, relist, type ShopDeps } from './context.js';
+import { CART_TTL_TICKS, CATALOG_KEY, planningState, relist, type ShopDeps, salesHistory } from './context.js';
 
 type Endpoint = 'barrels' | 'bottler' | 'inventory';
 
@@ -140,17 +139,17 @@ export function createBookUseCases(deps: ShopDeps) {
         const fractions = barrelFractions(b.potion_type);
         return fractions ? [{ sku: b.sku, mlPerBarrel: b.ml_per_barrel, fractions, price: b.price, quantity: b.quantity }] : [];
       });
-      return deps.strategy.barrels(await planningState(db, s), offers, await readHistory(db, s.epoch, s.tick));
+      return deps.strategy.barrels(await planningState(db, s), offers, await salesHistory(db, deps, s));
     },
 
     async planBottling() {
       const s = await readState(db);
-      return deps.strategy.bottling(await planningState(db, s), await readHistory(db, s.epoch, s.tick));
+      return deps.strategy.bottling(await planningState(db, s), await salesHistory(db, deps, s));
     },
 
     async planCapacity() {
       const s = await readState(db);
-      return deps.strategy.capacity(await planningState(db, s), await readHistory(db, s.epoch, s.tick));
+      return deps.strategy.capacity(await planningState(db, s), await salesHistory(db, deps, s));
     },
 
     /** Answers from the ledger sums, never from the materialized balances. */

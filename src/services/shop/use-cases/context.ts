@@ -1,6 +1,6 @@
 import type { Cache } from '../../../platform/cache.js';
 import type { Db, DbOrTx } from '../../../platform/db.js';
-import type { ShopState, Strategy } from '../domain/types.js';
+import type { SalesHistory, ShopState, Strategy } from '../domain/types.js';
 import { readHistory, readStock, replaceListings, type StateRow } from '../store/books.js';
 
 export interface ShopDeps {
@@ -12,6 +12,19 @@ export interface ShopDeps {
 /** Open carts older than this many game ticks (one game day) are abandoned and their stock released. */
 export const CART_TTL_TICKS = 12;
 export const CATALOG_KEY = 'catalog';
+
+/** Cache key of the sales history at one tick of one epoch. */
+export const historyKey = (epoch: number, tick: number) => `history:${epoch}:${tick}`;
+
+/**
+ * The epoch's sales history as seen at `s.tick`, memoized: it changes only when a cart is checked out
+ * (which invalidates the key of its tick) or at a new tick or epoch (a new key), yet a tick reads it up
+ * to four times (time, bottling plan, bottling delivery, barrel plan), and the query grows with sales.
+ * Briefly, like the catalog, so a process without Redis sees another process's sales soon enough.
+ */
+export function salesHistory(db: DbOrTx, deps: ShopDeps, s: Pick<StateRow, 'epoch' | 'tick'>): Promise<SalesHistory> {
+  return deps.catalogCache.getOrLoad(historyKey(s.epoch, s.tick), () => readHistory(db, s.epoch, s.tick), 5_000);
+}
 
 export async function planningState(db: DbOrTx, s: StateRow): Promise<ShopState> {
   return {
@@ -29,6 +42,6 @@ export async function planningState(db: DbOrTx, s: StateRow): Promise<ShopState>
 /** Re-chooses the listed catalog (inside the caller's transaction, after stock or time changed). */
 export async function relist(db: DbOrTx, deps: ShopDeps, s: StateRow): Promise<void> {
   const state = await planningState(db, s);
-  const history = await readHistory(db, s.epoch, s.tick);
+  const history = await salesHistory(db, deps, s);
   await replaceListings(db, s.epoch, deps.strategy.catalog(state, history));
 }
