@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errors } from '../../platform/errors.js';
-import { errorResponses } from '../../platform/http.js';
+import { contentSecurityPolicy, errorResponses } from '../../platform/http.js';
 import { bearerToken, safeEqual } from '../../platform/secrets.js';
 import type { App } from '../../platform/service.js';
 import { chartJs } from './dashboard/assets.js';
-import { dashboardHtml } from './dashboard/page.js';
+import { DASHBOARD_INLINE_SCRIPTS, dashboardHtml } from './dashboard/page.js';
 import {
   AdvancedSchema,
   AdvanceSchema,
@@ -34,7 +34,10 @@ export async function registerExchangeRoutes(app: App, useCases: ExchangeUseCase
   };
   const tags = ['exchange'];
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(dashboardHtml()));
+  const dashboardCsp = contentSecurityPolicy({ inlineScripts: DASHBOARD_INLINE_SCRIPTS });
+  app.get('/', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/html; charset=utf-8').header('content-security-policy', dashboardCsp).send(dashboardHtml()),
+  );
   app.get('/assets/chart.umd.js', { schema: { hide: true } }, async (_request, reply) =>
     reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(chartJs()),
   );

@@ -53,7 +53,9 @@ export const ShopIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum
 
 export const HistoryQuery = Type.Object({
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  before: Type.Optional(Type.Integer({ minimum: 1, description: 'Job log cursor: jobs with a smaller id.' })),
+  before: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'Job log cursor: jobs with a smaller id.' }),
+  ),
 });
 
 export const HistorySchema = Type.Object({

@@ -58,6 +58,19 @@ export function createExchangeStore(db: Db) {
     async listShops(): Promise<ShopRow[]> {
       return db.select().from(shops).orderBy(asc(shops.id));
     },
+    /** The clock's next tick and every registered shop, in one round trip (the start of every tick). */
+    async tickContext(): Promise<{ tick: number; rows: ShopRow[] }> {
+      const found = await db
+        .select({ row: shops, clockTick: sql<number>`coalesce((select ${clock.tick} from ${clock} where ${clock.id} = 1), 0)` })
+        .from(shops)
+        .orderBy(asc(shops.id));
+      const first = found[0];
+      if (!first) {
+        const [row] = await db.select({ tick: clock.tick }).from(clock).where(eq(clock.id, 1));
+        return { tick: row?.tick ?? 0, rows: [] };
+      }
+      return { tick: Number(first.clockTick), rows: found.map((f) => f.row) };
+    },
     async getShop(id: number, tx: DbOrTx = db): Promise<ShopRow | undefined> {
       const [row] = await tx.select().from(shops).where(eq(shops.id, id));
       return row;

@@ -100,8 +100,7 @@ export function createExchangeUseCases(deps: ExchangeDeps) {
   /** One tick of every registered shop, concurrently; a shop's failure never stops the others. */
   async function runTick(): Promise<number> {
     const started = performance.now();
-    const { tick } = await store.getClock();
-    const rows = await store.listShops();
+    const { tick, rows } = await store.tickContext();
     await Promise.all(
       rows.map((row) =>
         tickShop(row, tick).catch((err: unknown) => {
@@ -224,9 +223,11 @@ export function createExchangeUseCases(deps: ExchangeDeps) {
       const deadline = Date.now() + waitMs;
       for (;;) {
         const outcome = await lock.tryRun(async () => {
-          for (let i = 0; i < ticks; i++) await runTick();
+          let last = 0;
+          for (let i = 0; i < ticks; i++) last = await runTick();
+          return last + 1;
         });
-        if (outcome.ran) return { ticks_run: ticks, tick: (await store.getClock()).tick };
+        if (outcome.ran) return { ticks_run: ticks, tick: outcome.value };
         if (Date.now() >= deadline)
           throw errors.conflict('Another process is ticking the clock right now; try again in a moment.', 'CLOCK_BUSY');
         await new Promise((r) => setTimeout(r, 50));

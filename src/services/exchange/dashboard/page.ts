@@ -34,6 +34,9 @@ const LIVE_SCRIPT = `
 })();
 `;
 
+/** The dashboard's inline scripts, exactly as embedded: its Content-Security-Policy allows them by hash. */
+export const DASHBOARD_INLINE_SCRIPTS: readonly string[] = [RENDER_SCRIPT, LIVE_SCRIPT];
+
 export function dashboardHtml(): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">

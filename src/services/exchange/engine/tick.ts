@@ -2,7 +2,8 @@
  * One tick of one shop, in the order of specs/exchange.md: time, capacity, barrels, bottling, customers,
  * audit. Calls go to the shop one after another; the books change only for jobs that fully succeed.
  * A timeout or an unreachable shop ends the shop's tick ("site down"): the remaining steps are skipped
- * and that tick's customers count the trip as failed, so one slow shop costs at most one timeout.
+ * and that tick's customers count the trip as failed, so one slow shop costs at most one timeout —
+ * and, however its calls are spread, at most the tick's budget.
  */
 import { applyEntries, auditDifferences, type Books, entry, type LedgerEntry, mixKey, type ShopState } from '../domain/books.js';
 import {
@@ -65,7 +66,13 @@ export interface TickInput {
   tick: number;
   shop: ShopEndpoint;
   state: ShopState;
+  /** One call's time limit. */
   timeoutMs: number;
+  /**
+   * The whole tick's time limit (default 3 × timeoutMs): a shop answering every call just under the
+   * call limit would otherwise hold its tick for minutes. Past it, the next call counts as timed out.
+   */
+  budgetMs?: number;
 }
 
 class ShopDown extends Error {}
@@ -104,8 +111,21 @@ export async function runShopTick(input: TickInput): Promise<TickResult> {
       throw new ShopDown();
     }
   };
-  const call = (method: 'GET' | 'POST', path: string, body?: unknown, opts: { auth?: boolean; json?: boolean } = {}) =>
-    callShop(shop, method, path, { body, timeoutMs, ...opts });
+  const budgetMs = input.budgetMs ?? 3 * timeoutMs;
+  const deadline = performance.now() + budgetMs;
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, opts: { auth?: boolean; json?: boolean } = {}) => {
+    const left = Math.floor(deadline - performance.now());
+    if (left >= timeoutMs) return callShop(shop, method, path, { body, timeoutMs, ...opts });
+    const outcome: CallOutcome =
+      left > 0
+        ? await callShop(shop, method, path, { body, timeoutMs: left, ...opts })
+        : { ok: false, status: null, body: undefined, latencyMs: 0, reason: 'timeout', error: '' };
+    if (outcome.reason !== 'timeout') return outcome;
+    return {
+      ...outcome,
+      error: `${method} ${path} was not answered within this tick's budget of ${budgetMs} ms (${timeoutMs} ms per call, ${budgetMs} ms per tick): the shop answers too slowly`,
+    };
+  };
   const invalid = (message: string) => ({ message, reason: 'invalid' });
 
   const g = gameTime(tick);

@@ -95,8 +95,9 @@ describe.runIf(existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
     await page.fill('#operator-key', ADMIN);
     page.on('dialog', (d) => void d.accept());
     await first.locator('button.burn').click();
-    await page.waitForFunction(`document.getElementById('status').textContent.includes('burnt to the ground')`);
-    await page.waitForFunction(`document.querySelector('section.shop b.gold').textContent === '100'`);
+    // Polled through locators: waitForFunction compiles its predicate in the page, which the CSP forbids.
+    await expect.poll(() => page.locator('#status').textContent(), { timeout: 15_000 }).toContain('burnt to the ground');
+    await expect.poll(() => first.locator('b.gold').textContent(), { timeout: 15_000 }).toBe('100');
     expect(shops[0]?.state.gold).toBe(100);
     expect(problems).toEqual([]);
     await page.close();

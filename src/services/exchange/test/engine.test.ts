@@ -44,6 +44,14 @@ describe('tick engine against a well-behaved shop', () => {
     expect(a?.sales).toEqual(b?.sales);
   }, 120_000);
 
+  it('gives a shop the same results whatever other shops play alongside it', async () => {
+    const [alone] = await simulate({ shops: [endpoint(1)], seed: 5, cadence: 'seed', ticks: 24, timeoutMs: 2_000 });
+    const [together] = await simulate({ shops: [endpoint(1), endpoint(2)], seed: 5, cadence: 'seed', ticks: 24, timeoutMs: 2_000 });
+    expect(together?.series).toEqual(alone?.series);
+    expect(together?.sales).toEqual(alone?.sales);
+    expect(together?.state).toEqual(alone?.state);
+  }, 120_000);
+
   it('keeps the ledger and the balances in step', async () => {
     let state = initialState();
     let books = applyEntries({ ...startingBooks(), gold: 0, potionCapacity: 0, mlCapacity: 0 }, startEntries());

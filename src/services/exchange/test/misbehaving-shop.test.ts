@@ -102,6 +102,35 @@ describe('a misbehaving shop is caught, recorded, and never corrupts the books',
     expect(shop.calls.filter((c) => c === 'POST carts/visits/:id')).toHaveLength(0);
   });
 
+  it('ends the tick of a shop that answers every call just under the limit once the tick’s budget is spent', async () => {
+    const { state: warm } = await play(0, 2);
+    shop.faults.delayMs.set('*', TIMEOUT_MS * 0.6);
+    // Daytime ticks: catalog, visits and three calls per customer — more than the budget holds.
+    let state = warm;
+    const failed: JobRecord[] = [];
+    for (let tick = 2; tick < 8; tick++) {
+      const started = Date.now();
+      const r = await runShopTick({
+        seed: 5,
+        cadence: 'seed',
+        streamKey: 'misbehaving',
+        tick,
+        shop: endpoint,
+        state,
+        timeoutMs: TIMEOUT_MS,
+      });
+      expect(Date.now() - started).toBeLessThan(3 * TIMEOUT_MS + 600);
+      state = r.state;
+      failed.push(...r.jobs.filter((j) => !j.ok));
+    }
+    expect(failed.length).toBeGreaterThan(0);
+    for (const job of failed) {
+      expect(job.kind).toMatch(/:timeout$/);
+      expect(job.error).toMatch(new RegExp(`not answered within this tick's budget of ${3 * TIMEOUT_MS} ms`));
+    }
+    expect(state.books.gold).toBeGreaterThanOrEqual(0);
+  });
+
   it('records an unreachable shop without throwing', async () => {
     const result = await runShopTick({
       seed: 5,
