@@ -20,6 +20,11 @@ export interface Leaderboard {
   increment(board: string, member: string, delta: number): Promise<number>;
   /** Sets scores outright (rebuilds, corrections). */
   set(board: string, entries: { member: string; score: number }[]): Promise<void>;
+  /**
+   * Sets scores that only ever grow: an entry lower than the member's score on the board is ignored,
+   * so writers racing with absolute scores (workers after their commits) cannot move a member back.
+   */
+  raise(board: string, entries: { member: string; score: number }[]): Promise<void>;
   top(board: string, limit: number, offset?: number): Promise<RankedEntry[]>;
   rank(board: string, member: string): Promise<RankedEntry | undefined>;
   remove(board: string, member: string): Promise<void>;
@@ -67,6 +72,18 @@ export function createSqlLeaderboard(db: Db): Leaderboard {
           .onConflictDoUpdate({ target: [leaderboard.board, leaderboard.member], set: { score: sql`excluded.score` } });
       }
     },
+    async raise(board, entries) {
+      for (let i = 0; i < entries.length; i += 5_000) {
+        const chunk = entries.slice(i, i + 5_000);
+        await db
+          .insert(leaderboard)
+          .values(chunk.map((e) => ({ board, member: e.member, score: e.score })))
+          .onConflictDoUpdate({
+            target: [leaderboard.board, leaderboard.member],
+            set: { score: sql`GREATEST(${leaderboard.score}, excluded.score)` },
+          });
+      }
+    },
     async top(board, limit, offset = 0) {
       const rows = await db
         .select({ member: leaderboard.member, score: leaderboard.score })
@@ -100,35 +117,94 @@ export function createSqlLeaderboard(db: Db): Leaderboard {
   };
 }
 
-/** A Redis sorted set per board: rank lookups are O(log n) (ZSCORE + ZCOUNT). */
+/**
+ * A page of the board and the number of members scoring strictly above its first entry, in one round
+ * trip (the first rank of a page that starts inside a tie needs that count).
+ */
+const TOP_SCRIPT = `
+local page = redis.call('ZREVRANGE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES')
+if #page == 0 then return {page, 0} end
+return {page, redis.call('ZCOUNT', KEYS[1], '(' .. page[2], '+inf')}`;
+
+/** A member's score and the number of members scoring strictly above it, in one round trip. */
+const RANK_SCRIPT = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not score then return false end
+return {score, redis.call('ZCOUNT', KEYS[1], '(' .. score, '+inf')}`;
+
+interface LeaderboardScripts {
+  guildhallBoardTop(key: string, start: number, stop: number): Promise<[string[], number]>;
+}
+
+interface RankLookup {
+  key: string;
+  member: string;
+  resolve(found: [string, number] | null): void;
+  reject(err: unknown): void;
+}
+
+/** A Redis sorted set per board: rank lookups are O(log n) (ZSCORE + ZCOUNT in one script call). */
 export function createRedisLeaderboard(redis: Redis, prefix: string): Leaderboard {
   const key = (board: string) => `${prefix}lb:${board}`;
+  // defineCommand is idempotent per name; the scripts run by EVALSHA (loaded on first use).
+  redis.defineCommand('guildhallBoardTop', { numberOfKeys: 1, lua: TOP_SCRIPT });
+  redis.defineCommand('guildhallBoardRank', { numberOfKeys: 1, lua: RANK_SCRIPT });
+  const scripts = redis as unknown as LeaderboardScripts;
+
+  // Rank lookups of one turn of the event loop go to Redis as one pipeline: one socket write and one
+  // read for all of them instead of one each (the write dominates a lookup's cost under load).
+  let lookups: RankLookup[] = [];
+  function flushLookups(): void {
+    const batch = lookups;
+    lookups = [];
+    const pipeline = redis.pipeline();
+    for (const l of batch)
+      (pipeline as unknown as { guildhallBoardRank(key: string, member: string): void }).guildhallBoardRank(l.key, l.member);
+    pipeline.exec().then(
+      (results) => {
+        batch.forEach((l, i) => {
+          const [err, found] = results?.[i] ?? [new Error('no reply from Redis'), null];
+          if (err) l.reject(err);
+          else l.resolve(found as [string, number] | null);
+        });
+      },
+      (err: unknown) => {
+        for (const l of batch) l.reject(err);
+      },
+    );
+  }
+  function lookupRank(key: string, member: string): Promise<[string, number] | null> {
+    return new Promise((resolve, reject) => {
+      lookups.push({ key, member, resolve, reject });
+      if (lookups.length === 1) setImmediate(flushLookups);
+    });
+  }
+  async function zadd(board: string, entries: { member: string; score: number }[], flags: string[]): Promise<void> {
+    for (let i = 0; i < entries.length; i += 5_000) {
+      const args = entries.slice(i, i + 5_000).flatMap((e) => [e.score, e.member]);
+      if (args.length > 0) await redis.zadd(key(board), ...flags, ...args);
+    }
+  }
   return {
     kind: 'redis',
     async increment(board, member, delta) {
       return Number(await redis.zincrby(key(board), delta, member));
     },
-    async set(board, entries) {
-      for (let i = 0; i < entries.length; i += 5_000) {
-        const args = entries.slice(i, i + 5_000).flatMap((e) => [e.score, e.member]);
-        if (args.length > 0) await redis.zadd(key(board), ...args);
-      }
-    },
+    set: (board, entries) => zadd(board, entries, []),
+    // GT still adds new members; it only keeps an existing member's score from going down.
+    raise: (board, entries) => zadd(board, entries, ['GT']),
     async top(board, limit, offset = 0) {
       if (limit <= 0) return [];
-      const flat = await redis.zrevrange(key(board), offset, offset + limit - 1, 'WITHSCORES');
+      const [flat, above] = await scripts.guildhallBoardTop(key(board), offset, offset + limit - 1);
       const rows: { member: string; score: number }[] = [];
       for (let i = 0; i < flat.length; i += 2) rows.push({ member: flat[i] as string, score: Number(flat[i + 1]) });
-      const first = rows[0];
-      if (!first) return [];
-      const above = await redis.zcount(key(board), `(${first.score}`, '+inf');
-      return assignRanks(rows, above + 1, offset);
+      if (rows.length === 0) return [];
+      return assignRanks(rows, Number(above) + 1, offset);
     },
     async rank(board, member) {
-      const score = await redis.zscore(key(board), member);
-      if (score === null) return undefined;
-      const above = await redis.zcount(key(board), `(${score}`, '+inf');
-      return { member, score: Number(score), rank: above + 1 };
+      const found = await lookupRank(key(board), member);
+      if (!found) return undefined;
+      return { member, score: Number(found[0]), rank: Number(found[1]) + 1 };
     },
     async remove(board, member) {
       await redis.zrem(key(board), member);

@@ -97,6 +97,22 @@ describe.each(backends)('leaderboard contract: $name', ({ create }) => {
     expect(await lb.size('edit')).toBe(0);
   });
 
+  it('raises scores without ever lowering one, adding new members', async () => {
+    const lb = create();
+    await lb.set('raise', [{ member: 'a', score: 10 }]);
+    await lb.raise('raise', [
+      { member: 'a', score: 7 },
+      { member: 'b', score: 3 },
+    ]);
+    expect((await lb.rank('raise', 'a'))?.score).toBe(10);
+    expect((await lb.rank('raise', 'b'))?.score).toBe(3);
+    await lb.raise('raise', [{ member: 'a', score: 12 }]);
+    expect(await lb.top('raise', 5)).toEqual([
+      { member: 'a', score: 12, rank: 1 },
+      { member: 'b', score: 3, rank: 2 },
+    ]);
+  });
+
   it('loses no increment under concurrent updates', async () => {
     const lb = create();
     await Promise.all(Array.from({ length: 200 }, (_, i) => lb.increment('race', `m${i % 5}`, 1)));

@@ -1,12 +1,12 @@
 import type { Platform } from '../../platform/platform.js';
 import { secureToken } from '../../platform/random.js';
 import type { CommandContext } from '../../platform/service.js';
-import { createArenaStore } from './store.js';
+import { createArenaStore } from './store/index.js';
 import { createArenaUseCases } from './use-cases.js';
 
 function useCasesFor({ platform }: CommandContext) {
   return createArenaUseCases({
-    store: createArenaStore(platform.db),
+    store: createArenaStore(platform.db, { driver: platform.dbHandle.kind }),
     leaderboard: platform.leaderboard,
     jobs: platform.jobs,
     logger: platform.logger,
@@ -35,7 +35,7 @@ export async function loadPlayersCommand(ctx: CommandContext): Promise<number> {
     process.stderr.write(`arena load-players: --count must be an integer from 1 to 10000000\n${LOAD_USAGE}`);
     return 2;
   }
-  const store = createArenaStore(ctx.platform.db);
+  const store = createArenaStore(ctx.platform.db, { driver: ctx.platform.dbHandle.kind });
   const started = Date.now();
   const tag = secureToken(4)
     .replace(/[^A-Za-z0-9]/g, 'x')
@@ -58,7 +58,7 @@ const DEMO_PLAYERS = [
 
 /** `npm start` on an empty arena: four players and a few queued battles (tokens are not printed). */
 export async function seedArenaDemo(platform: Platform): Promise<void> {
-  const store = createArenaStore(platform.db);
+  const store = createArenaStore(platform.db, { driver: platform.dbHandle.kind });
   if (await store.hasPlayers()) return;
   const useCases = createArenaUseCases({ store, leaderboard: platform.leaderboard, jobs: platform.jobs, logger: platform.logger });
   const operator = { kind: 'operator' } as const;

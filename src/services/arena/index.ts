@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { ServiceModule } from '../../platform/service.js';
 import { loadPlayersCommand, rebuildLeaderboardCommand, seedArenaDemo } from './commands.js';
 import { registerArenaRoutes } from './routes.js';
-import { createArenaStore } from './store.js';
+import { createArenaStore } from './store/index.js';
 import { createArenaUseCases } from './use-cases.js';
 import { startArenaWorkers } from './worker.js';
 
@@ -20,7 +20,7 @@ export const arenaService: ServiceModule = {
   },
   async register(app, platform) {
     const useCases = createArenaUseCases({
-      store: createArenaStore(platform.db),
+      store: createArenaStore(platform.db, { driver: platform.dbHandle.kind }),
       leaderboard: platform.leaderboard,
       jobs: platform.jobs,
       logger: platform.logger,

@@ -1,7 +1,7 @@
 import { errors } from '../../platform/errors.js';
 import { type BattleReport, fight } from './domain/battle.js';
 import type { Battle, Player } from './schemas.js';
-import type { BattleOutcome, BattleRow, PlayerRow, Scored } from './store.js';
+import type { BattleOutcome, BattleRow, PlayerRow, Scored } from './store/index.js';
 
 export function toPlayer(row: PlayerRow): Player {
   return {

@@ -1,9 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errors } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http.js';
-import { bearerToken, safeEqual } from '../../platform/secrets.js';
+import { bearerToken, hashSecret, matchesHash } from '../../platform/secrets.js';
 import type { App } from '../../platform/service.js';
 import {
   BattlePageQuerySchema,
@@ -26,7 +26,17 @@ type UseCases = ReturnType<typeof createArenaUseCases>;
 
 const security = [{ arenaBearer: [] }];
 
+/** Sends JSON the route's serializer already produced (Fastify sends a JSON-typed string as it is). */
+function sendJson(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json);
+}
+
 export async function registerArenaRoutes(app: App, useCases: UseCases, operatorKey: string): Promise<void> {
+  const operatorKeyHash = hashSecret(operatorKey);
+  // Leaderboard pages are shared for a moment (see leaderboardPage): each is serialized once, by the
+  // route's response schema, and sent as that JSON while it lives.
+  const serializedPages = new WeakMap<object, string>();
+
   app.get(
     '/heartbeat',
     { schema: { tags: ['arena'], summary: 'Liveness (no auth)', response: { 200: Type.Object({ status: Type.Literal('ok') }) } } },
@@ -41,7 +51,7 @@ export async function registerArenaRoutes(app: App, useCases: UseCases, operator
       if (token === undefined) {
         throw errors.unauthorized('Send "Authorization: Bearer <ARENA_API_KEY or a player token>".');
       }
-      if (safeEqual(token, operatorKey)) {
+      if (matchesHash(token, operatorKeyHash)) {
         principals.set(request, { kind: 'operator' });
         return;
       }
@@ -129,7 +139,15 @@ export async function registerArenaRoutes(app: App, useCases: UseCases, operator
           response: { 200: LeaderboardSchema, ...errorResponses(400, 401) },
         },
       },
-      async (request) => useCases.leaderboardPage(request.query.limit, request.query.offset),
+      async (request, reply) => {
+        const page = await useCases.leaderboardPage(request.query.limit, request.query.offset);
+        let json = serializedPages.get(page);
+        if (json === undefined) {
+          json = String(reply.serialize(page));
+          serializedPages.set(page, json);
+        }
+        return sendJson(reply, json);
+      },
     );
 
     scope.get(

@@ -115,5 +115,6 @@ export const LeaderboardEntrySchema = Type.Object({
   name: Type.String(),
   score: Type.Integer(),
 });
+export type LeaderboardEntry = Static<typeof LeaderboardEntrySchema>;
 export const LeaderboardSchema = Type.Array(LeaderboardEntrySchema);
 export const RankSchema = Type.Object({ player_id: Type.Integer(), rank: Type.Integer(), score: Type.Integer() });

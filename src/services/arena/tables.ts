@@ -62,6 +62,8 @@ export const battles = arena.table(
     // The "earlier unfinished battle of either player" check and the recovery sweep read only these.
     index('battles_pending_attacker').on(t.attackerId, t.id).where(sql`${t.status} <> 'done'`),
     index('battles_pending_defender').on(t.defenderId, t.id).where(sql`${t.status} <> 'done'`),
+    // Workers take the oldest unfinished battles first.
+    index('battles_unfinished').on(t.id).where(sql`${t.status} <> 'done'`),
     check('battles_not_self', sql`${t.attackerId} <> ${t.defenderId}`),
     check('battles_status_valid', sql`${t.status} in ('queued', 'running', 'done')`),
   ],

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { errors } from '../../platform/errors.js';
@@ -5,19 +6,28 @@ import type { JobQueue } from '../../platform/jobs/index.js';
 import type { Leaderboard } from '../../platform/leaderboard.js';
 import { secureToken } from '../../platform/random.js';
 import { hashSecret } from '../../platform/secrets.js';
+import { createBattleRounds } from './battle-rounds.js';
+import { createCoalescer } from './coalesce.js';
 import { checkNewPlayer } from './domain/player-rules.js';
-import { createKeyedMutex } from './keyed-mutex.js';
-import { decodeCursor, encodeCursor, outcomeOf, toBattle, toPlayer } from './mappers.js';
-import type { Battle, Player } from './schemas.js';
-import type { ArenaStore, Precheck, StepResult } from './store.js';
+import { decodeCursor, encodeCursor, toBattle, toPlayer } from './mappers.js';
+import type { Battle, LeaderboardEntry, Player } from './schemas.js';
+import type { ArenaStore } from './store/index.js';
 
 export const BOARD = 'arena';
 export const BATTLE_QUEUE = 'arena.battles';
+/** How long a leaderboard page may be served from memory. */
+const PAGE_TTL_MS = 250;
 
 export type Principal = { kind: 'operator' } | { kind: 'player'; id: number };
 
-export interface BattleJob {
-  battleId: number;
+/**
+ * A job of the battle queue: the battles one batch of submissions inserted (in id order). Older jobs
+ * carry a single `battleId`. Delivery is at least once; a battle found done is skipped.
+ */
+export type BattleJob = { battleIds: number[] } | { battleId: number };
+
+export function battleIdsOf(job: BattleJob): number[] {
+  return 'battleIds' in job ? job.battleIds : [job.battleId];
 }
 
 export interface ArenaDeps {
@@ -39,31 +49,55 @@ export function createArenaUseCases({ store, leaderboard, jobs, logger }: ArenaD
     }
   }
 
-  // Handlers of this process that need the same battle fought share one attempt (single flight), so
-  // they do not queue up on the same row locks; other processes are kept out by the locks themselves.
-  const playerLocks = createKeyedMutex();
-  const inFlight = new Map<number, Promise<StepResult>>();
-  function fightOnce(battleId: number): Promise<StepResult> {
-    let attempt = inFlight.get(battleId);
-    if (!attempt) {
-      attempt = (async () => {
-        const step = await store.fightStep(battleId, (a, d, seed) => outcomeOf(battleId, a, d, seed));
-        // After the commit, with the database's new score: idempotent, and a rebuild repairs any gap.
-        if (step.kind === 'fought' && step.winner) {
-          await leaderboard.set(BOARD, [{ member: String(step.winner.id), score: step.winner.score }]);
-        }
-        return step;
-      })().finally(() => inFlight.delete(battleId));
-      inFlight.set(battleId, attempt);
-    }
-    return attempt;
+  // Leaderboard pages for a moment (single flight: concurrent readers share one board read). Writes
+  // of this process clear them; another process's writes show within PAGE_TTL_MS.
+  const pages = new LRUCache<string, Promise<LeaderboardEntry[]>>({ max: 256, ttl: PAGE_TTL_MS });
+  const boardChanged = () => pages.clear();
+
+  const rounds = createBattleRounds({ store, leaderboard, board: BOARD, logger, onBoardChanged: boardChanged });
+
+  // Battles committed while an enqueue is under way go to the queue together, as one job.
+  const enqueuer = createCoalescer(
+    async (batches: number[][]) => {
+      const battleIds = batches.flat();
+      try {
+        await jobs.enqueue<BattleJob>(BATTLE_QUEUE, { battleIds });
+      } catch (err) {
+        // The battles are durably queued in the database; the workers' recovery sweep picks them up.
+        logger.warn({ err, battleIds }, 'enqueueing battles failed; left for the recovery sweep');
+      }
+      return batches.map(() => undefined);
+    },
+    { maxInFlight: 1 },
+  );
+
+  // Submissions arriving together share one INSERT (one commit).
+  const submissions = createCoalescer(
+    async (pairs: { attackerId: number; defenderId: number }[]) => {
+      // The engine's seeds: 12 random bytes each, drawn for the whole batch at once.
+      const bytes = randomBytes(12 * pairs.length);
+      const requests = pairs.map((p, i) => ({ ...p, seed: bytes.subarray(12 * i, 12 * i + 12).toString('base64url') }));
+      const ids = await store.insertBattles(requests);
+      const queued = ids.filter((id): id is number => id !== undefined);
+      if (queued.length > 0) await enqueuer.add(queued);
+      return ids;
+    },
+    { maxInFlight: 4 },
+  );
+
+  async function readPage(limit: number, offset: number): Promise<LeaderboardEntry[]> {
+    const entries = await leaderboard.top(BOARD, limit, offset);
+    const ids = entries.map((e) => Number(e.member));
+    const unknown = ids.filter((id) => !names.has(id));
+    if (unknown.length > 0) for (const [id, name] of await store.playerNames(unknown)) names.set(id, name);
+    return entries.map((e) => ({ rank: e.rank, player_id: Number(e.member), name: names.get(Number(e.member)) ?? '', score: e.score }));
   }
 
   async function rankOf(playerId: number, dbScore: number): Promise<{ rank: number; score: number }> {
     const entry = await leaderboard.rank(BOARD, String(playerId));
     if (entry) return { rank: entry.rank, score: entry.score };
     // Not on the board (e.g. Redis was flushed): answer from the database and put it back.
-    await leaderboard.set(BOARD, [{ member: String(playerId), score: dbScore }]);
+    await leaderboard.raise(BOARD, [{ member: String(playerId), score: dbScore }]);
     return { rank: await store.rankFromDb(dbScore), score: dbScore };
   }
 
@@ -92,7 +126,8 @@ export function createArenaUseCases({ store, leaderboard, jobs, logger }: ArenaD
       }
       names.set(row.id, row.name);
       try {
-        await leaderboard.set(BOARD, [{ member: String(row.id), score: 0 }]);
+        await leaderboard.raise(BOARD, [{ member: String(row.id), score: 0 }]);
+        boardChanged();
       } catch (err) {
         // The player exists; reads put a missing member back on the board (see rankOf).
         logger.warn({ err, playerId: row.id }, 'arena: adding a new player to the leaderboard failed');
@@ -113,14 +148,10 @@ export function createArenaUseCases({ store, leaderboard, jobs, logger }: ArenaD
       if (attackerId === defenderId) {
         throw errors.badRequest('A player cannot battle itself: attacker_id and defender_id must differ.', 'SELF_BATTLE');
       }
-      const result = await store.insertBattle(attackerId, defenderId, secureToken(12));
-      if ('missing' in result) throw errors.notFound(`No player ${result.missing.join(' or ')}; create it first.`, 'PLAYER_NOT_FOUND');
-      const { battleId } = result;
-      try {
-        await jobs.enqueue<BattleJob>(BATTLE_QUEUE, { battleId });
-      } catch (err) {
-        // The battle is durably queued in the database; the workers' recovery sweep will pick it up.
-        logger.warn({ err, battleId }, 'enqueueing a battle failed; left for the recovery sweep');
+      const battleId = await submissions.add({ attackerId, defenderId });
+      if (battleId === undefined) {
+        const missing = await store.missingPlayers([attackerId, defenderId]);
+        throw errors.notFound(`No player ${missing.join(' or ')}; create it first.`, 'PLAYER_NOT_FOUND');
       }
       return { battle_id: battleId, status: 'queued' };
     },
@@ -144,12 +175,15 @@ export function createArenaUseCases({ store, leaderboard, jobs, logger }: ArenaD
       return { items: page.map(toBattle), next: rows.length > limit && last ? encodeCursor(last.id) : null };
     },
 
-    async leaderboardPage(limit: number, offset: number) {
-      const entries = await leaderboard.top(BOARD, limit, offset);
-      const ids = entries.map((e) => Number(e.member));
-      const unknown = ids.filter((id) => !names.has(id));
-      if (unknown.length > 0) for (const [id, name] of await store.playerNames(unknown)) names.set(id, name);
-      return entries.map((e) => ({ rank: e.rank, player_id: Number(e.member), name: names.get(Number(e.member)) ?? '', score: e.score }));
+    leaderboardPage(limit: number, offset: number): Promise<LeaderboardEntry[]> {
+      const key = `${limit}:${offset}`;
+      let page = pages.get(key);
+      if (!page) {
+        page = readPage(limit, offset);
+        pages.set(key, page);
+        page.catch(() => pages.delete(key));
+      }
+      return page;
     },
 
     async playerRank(playerId: number) {
@@ -162,36 +196,11 @@ export function createArenaUseCases({ store, leaderboard, jobs, logger }: ArenaD
     },
 
     /**
-     * Fights battle `battleId` exactly once, after every earlier battle of its players. An unfinished
-     * earlier battle is fought first by this worker (instead of failing and waiting for a retry), so
-     * a chain of battles among a few players drains without backoff delays.
+     * Resolves once battles `battleIds` are done: each fought exactly once, after every earlier battle
+     * of its players, in batches with the other battles this process's handlers hold (battle-rounds.ts).
      */
-    async processBattle(battleId: number): Promise<number> {
-      const first = await store.precheck(battleId);
-      if (!first || first.status === 'done') return 0;
-      const uncontended = !playerLocks.busy(first.players);
-      return playerLocks.with(first.players, async () => {
-        let fought = 0;
-        let target = battleId;
-        // The first look was taken before waiting for the in-process locks: only trust a fresh one.
-        let known: Precheck | undefined = uncontended ? first : undefined;
-        for (;;) {
-          const pre = known ?? (await store.precheck(target));
-          known = undefined;
-          let step: StepResult;
-          if (!pre) step = { kind: 'missing' };
-          else if (pre.status === 'done') step = { kind: 'done' };
-          else if (pre.earlier !== null) step = { kind: 'earlier', battleId: pre.earlier };
-          else step = await fightOnce(target);
-          if (step.kind === 'earlier') {
-            target = step.battleId;
-            continue;
-          }
-          if (step.kind === 'fought') fought++;
-          if (target === battleId) return fought;
-          target = battleId;
-        }
-      });
+    async processBattles(battleIds: number[]): Promise<void> {
+      await Promise.all(battleIds.map((id) => rounds.fight(id)));
     },
 
     /** Re-enqueues battles left unfinished (a lost enqueue, a lost Redis); duplicates are no-ops. */
@@ -201,16 +210,16 @@ export function createArenaUseCases({ store, leaderboard, jobs, logger }: ArenaD
       for (;;) {
         const ids = await store.unfinishedBattleIds(olderThanMs, after, 5_000);
         if (ids.length === 0) return total;
-        await jobs.enqueueMany<BattleJob>(
-          BATTLE_QUEUE,
-          ids.map((id) => ({ battleId: id })),
-        );
+        const chunks: BattleJob[] = [];
+        for (let i = 0; i < ids.length; i += 500) chunks.push({ battleIds: ids.slice(i, i + 500) });
+        await jobs.enqueueMany<BattleJob>(BATTLE_QUEUE, chunks);
         total += ids.length;
         after = ids.at(-1) ?? after;
       }
     },
 
     async rebuildLeaderboard(): Promise<number> {
+      boardChanged();
       await leaderboard.clear(BOARD);
       let after = 0;
       let total = 0;

@@ -1,22 +1,26 @@
 import type { Platform } from '../../platform/platform.js';
 import type { Stoppable } from '../../platform/service.js';
-import { createArenaStore } from './store.js';
-import { BATTLE_QUEUE, type BattleJob, createArenaUseCases } from './use-cases.js';
+import { createArenaStore } from './store/index.js';
+import { BATTLE_QUEUE, type BattleJob, battleIdsOf, createArenaUseCases } from './use-cases.js';
 
-/** Battles a process fights at once: half its database pool (the API of `serve` needs the rest). */
+/**
+ * Battle jobs (each a batch of submissions) a process holds at once. Handlers only wait for their
+ * battles in the process's batcher, which fights them one transaction at a time on one connection,
+ * so this bounds the battles a process can gather, not the connections it uses.
+ */
 export function workerConcurrency(platform: Platform): number {
-  if (platform.dbHandle.kind === 'pglite') return 1;
-  return Math.max(1, Math.min(16, Math.floor(platform.config.DATABASE_POOL_SIZE / 2)));
+  return platform.dbHandle.kind === 'pglite' ? 16 : 64;
 }
 
 /**
  * Runs the battle worker of this process. On start it re-enqueues battles still unfinished after a
  * lease (an enqueue lost between commit and queue, a Redis that lost its data), and repeats that sweep
  * now and then; a battle delivered twice is fought once, because its status is checked under lock.
+ * Handlers hand their battles to the process's batcher (battle-rounds.ts) and wait for them.
  */
 export async function startArenaWorkers(platform: Platform): Promise<Stoppable> {
   const useCases = createArenaUseCases({
-    store: createArenaStore(platform.db),
+    store: createArenaStore(platform.db, { driver: platform.dbHandle.kind }),
     leaderboard: platform.leaderboard,
     jobs: platform.jobs,
     logger: platform.logger,
@@ -30,7 +34,7 @@ export async function startArenaWorkers(platform: Platform): Promise<Stoppable> 
   const worker = platform.jobs.work<BattleJob>(
     BATTLE_QUEUE,
     async (job) => {
-      await useCases.processBattle(job.payload.battleId);
+      await useCases.processBattles(battleIdsOf(job.payload));
     },
     { concurrency: workerConcurrency(platform) },
   );

@@ -118,6 +118,28 @@ describe('POST /battles', () => {
   });
 });
 
+describe('battle queue', () => {
+  it('fights a battle whose queue entry was lost before a newer battle of its player, without waiting for a sweep', async () => {
+    const a = await createPlayer(t.app, { gold: 50_000, silver: 5_000 });
+    const b = await createPlayer(t.app, { gold: 60_000, silver: 6_000 });
+    const c = await createPlayer(t.app, { gold: 70_000, silver: 7_000 });
+    // In the database but never enqueued (as if the enqueue after the commit had been lost).
+    const [lost] = await queryRows<{ id: number }>(
+      t.platform.db,
+      sql`INSERT INTO arena.battles (attacker_id, defender_id, seed) VALUES (${a.id}, ${b.id}, 'lost-entry-seed') RETURNING id`,
+    );
+    const newer = await submit(t.app, c.id, b.id);
+    workers ??= await startArenaWorkers(t.platform);
+    await waitForAllDone(t.platform);
+    const rows = await queryRows<{ id: number; processed_seq: number }>(
+      t.platform.db,
+      sql`SELECT id, processed_seq FROM arena.battles WHERE id IN (${Number(lost?.id)}, ${newer}) ORDER BY id`,
+    );
+    expect(rows.map((r) => Number(r.id))).toEqual([Number(lost?.id), newer]);
+    expect(Number(rows[0]?.processed_seq)).toBeLessThan(Number(rows[1]?.processed_seq));
+  });
+});
+
 describe('GET /players/{id}/battles', () => {
   it('pages a player’s battles newest first with an opaque cursor', async () => {
     const a = await createPlayer(t.app);

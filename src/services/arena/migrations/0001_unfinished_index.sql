@@ -1,0 +1,1 @@
+CREATE INDEX "battles_unfinished" ON "arena"."battles" USING btree ("id") WHERE "arena"."battles"."status" <> 'done';
