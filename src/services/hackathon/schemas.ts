@@ -64,8 +64,8 @@ export const ListUsersQuerySchema = Type.Object({
 });
 
 export const SkillsQuerySchema = Type.Object({
-  min_frequency: Type.Optional(Type.Integer({ minimum: 0 })),
-  max_frequency: Type.Optional(Type.Integer({ minimum: 0 })),
+  min_frequency: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+  max_frequency: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
   min_average_rating: Type.Optional(Type.Number({ minimum: 0, maximum: 5 })),
   max_average_rating: Type.Optional(Type.Number({ minimum: 0, maximum: 5 })),
   keyword: Type.Optional(Type.String({ maxLength: 100, description: 'Case-insensitive substring of the skill name.' })),
@@ -150,8 +150,8 @@ export const ScanSchema = Type.Object({
 export type Scan = Static<typeof ScanSchema>;
 export const ScanListSchema = Type.Array(ScanSchema, { description: 'Newest first.' });
 export const ScanStatsQuerySchema = Type.Object({
-  min_frequency: Type.Optional(Type.Integer({ minimum: 0 })),
-  max_frequency: Type.Optional(Type.Integer({ minimum: 0 })),
+  min_frequency: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
+  max_frequency: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647 })),
   activity_category: Type.Optional(Type.String({ maxLength: 100 })),
 });
 export type ScanStatsQuery = Static<typeof ScanStatsQuerySchema>;

@@ -69,14 +69,25 @@ export const activityStore = {
     return row;
   },
 
-  async insertOrder(q: DbOrTx, o: NewOrder, now: Date): Promise<OrderRow> {
+  /**
+   * Pays for and places an order in ONE statement (one round trip, autocommit): the conditional UPDATE
+   * takes the tokens only if the balance covers them (the row lock serialises concurrent orders, each
+   * judged on the latest balance) and the INSERT reads from it, so an order exists exactly when it was
+   * paid. Undefined when nothing was taken (unknown participant or too few tokens).
+   */
+  async placeOrder(q: DbOrTx, o: NewOrder, now: Date): Promise<OrderRow | undefined> {
     const [row] = await queryRows<OrderRow>(
       q,
-      sql`INSERT INTO hackathon.boba_orders (participant_id, size, flavour, sweetness, ice, toppings, tokens_spent, created_at)
-          VALUES (${o.participantId}, ${o.size}, ${o.flavour}, ${o.sweetness}, ${o.ice}, ${o.toppings}, ${o.tokensSpent}, ${now.toISOString()}::timestamptz)
+      sql`WITH paid AS (
+            UPDATE hackathon.participants SET bbt_tokens = bbt_tokens - ${o.tokensSpent}
+             WHERE id = ${o.participantId} AND bbt_tokens >= ${o.tokensSpent}
+            RETURNING id
+          )
+          INSERT INTO hackathon.boba_orders (participant_id, size, flavour, sweetness, ice, toppings, tokens_spent, created_at)
+          SELECT paid.id, ${o.size}, ${o.flavour}, ${o.sweetness}, ${o.ice}, ${o.toppings}, ${o.tokensSpent}, ${now.toISOString()}::timestamptz
+            FROM paid
           RETURNING ${ORDER_COLUMNS}`,
     );
-    if (!row) throw new Error('INSERT … RETURNING returned no row');
     return row;
   },
 

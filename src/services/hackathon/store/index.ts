@@ -3,7 +3,7 @@ import { activityStore } from './activity.js';
 import { createParticipantStore } from './participants.js';
 
 export type { CheckinRow, LoanRow, OrderRow, ScanRow } from './activity.js';
-export type { ParticipantRow, SkillStatRow } from './participants.js';
+export type { ExchangeOutcome, ParticipantRow, SkillStatRow } from './participants.js';
 
 export type HackathonStore = ReturnType<typeof createHackathonStore>;
 

@@ -1,4 +1,4 @@
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import { type Db, type DbOrTx, queryRows } from '../../../platform/db.js';
 import { checkins, participants } from '../tables.js';
 
@@ -37,6 +37,17 @@ export interface NewParticipant {
   phone: string;
 }
 
+/** One pair's result in an exchange batch: both participants as credited, or why it was refused. */
+export interface ExchangeOutcome {
+  ok: boolean;
+  /** Whether each participant (in the pair's order) exists. */
+  exists: [boolean, boolean];
+  /** Each one's last exchange as seen under the row lock (unix ms), null if never. */
+  lastExchangeMs: [number | null, number | null];
+  /** Both participants after the credit, in the pair's order; empty when refused. */
+  credited: ParticipantRow[];
+}
+
 export type ParticipantStore = ReturnType<typeof createParticipantStore>;
 
 const SKILLS_AGG = sql`json_agg(json_build_object('skill', s.name, 'rating', ps.rating) ORDER BY s.name)`;
@@ -48,7 +59,6 @@ function skillsOf(participantId: SQL): SQL {
 
 export function createParticipantStore(db: Db) {
   let byIdStatement: ReturnType<typeof prepareById> | undefined;
-  let exchangeStatement: ReturnType<typeof prepareExchange> | undefined;
   function selectParticipants() {
     return db
       .select({
@@ -69,46 +79,6 @@ export function createParticipantStore(db: Db) {
     return selectParticipants()
       .where(eq(participants.id, sql.placeholder('id')))
       .prepare('hackathon_participant_by_id');
-  }
-  // Locks both rows in id order (crossing pairs cannot deadlock) and credits both only when neither
-  // exchanged within the cooldown, judged on the locked, latest row versions.
-  function prepareExchange() {
-    const at = sql`${sql.placeholder('at')}::timestamptz`;
-    const locked = db.$with('locked').as(
-      db
-        .select({ id: participants.id, last: participants.lastExchangeAt })
-        .from(participants)
-        .where(inArray(participants.id, [sql.placeholder('a'), sql.placeholder('b')]))
-        .orderBy(participants.id)
-        .for('update'),
-    );
-    const ready = db.$with('ready').as(
-      db
-        .select({ n: sql<number>`count(*)`.as('n') })
-        .from(locked)
-        .where(sql`${locked.last} IS NULL OR ${locked.last} <= ${at} - make_interval(secs => ${sql.placeholder('cooldown')}::float8)`),
-    );
-    return (
-      db
-        .with(locked, ready)
-        .update(participants)
-        .set({ bbtTokens: sql`${participants.bbtTokens} + 1`, lastExchangeAt: sql`${at}` })
-        .from(ready)
-        .where(and(inArray(participants.id, [sql.placeholder('a'), sql.placeholder('b')]), sql`${ready.n} = 2`))
-        // The answer (both participants, as GET /users/{id} shows them) comes back with the credit, so an
-        // exchange is one round trip and one statement.
-        .returning({
-          id: participants.id,
-          name: participants.name,
-          company: participants.company,
-          email: participants.email,
-          phone: participants.phone,
-          bbt_tokens: participants.bbtTokens,
-          checked_in: sql<boolean>`EXISTS (SELECT 1 FROM hackathon.checkins c WHERE c.participant_id = ${participants.id})`,
-          skills: sql<ParticipantRow['skills']>`${skillsOf(sql`${participants.id}`)}`,
-        })
-        .prepare('hackathon_exchange')
-    );
   }
   return {
     db,
@@ -247,16 +217,6 @@ export function createParticipantStore(db: Db) {
 
     // --- tokens
 
-    /** Takes `cost` tokens if the balance allows it (the row lock serialises concurrent spends). */
-    async spendTokens(q: DbOrTx, id: number, cost: number): Promise<number | undefined> {
-      const [row] = await queryRows<{ bbt_tokens: number }>(
-        q,
-        sql`UPDATE hackathon.participants SET bbt_tokens = bbt_tokens - ${cost}
-             WHERE id = ${id} AND bbt_tokens >= ${cost} RETURNING bbt_tokens`,
-      );
-      return row?.bbt_tokens;
-    },
-
     /** Adds `delta` (may be negative) unless the balance would drop below zero. */
     async addTokens(q: DbOrTx, id: number, delta: number): Promise<number | undefined> {
       const [row] = await queryRows<{ bbt_tokens: number }>(
@@ -268,25 +228,66 @@ export function createParticipantStore(db: Db) {
     },
 
     /**
-     * One prepared statement (see prepareExchange): both participants as credited, ordered by id, or
-     * undefined when nothing was credited (one is unknown or cooling down).
+     * A batch of token exchanges in ONE statement and one transaction (one commit for the batch): the
+     * rows of every participant named are locked in id order (so crossing pairs, and batches of other
+     * processes, cannot deadlock), each pair is judged on the locked, latest row versions (both exist,
+     * neither exchanged within the cooldown), and the pairs that pass are credited. The pairs must not
+     * share a participant (the caller splits such pairs over batches), so each row moves at most once.
+     * Outcomes come back in the order of `pairs`, each with both participants as credited when it passed.
      */
-    async exchangeIfCooledDown(ids: readonly [number, number], now: Date, cooldownSeconds: number): Promise<ParticipantRow[] | undefined> {
-      exchangeStatement ??= prepareExchange();
-      const rows = await exchangeStatement.execute({ a: ids[0], b: ids[1], at: now.toISOString(), cooldown: cooldownSeconds });
-      return rows.length === 2 ? rows.sort((x, y) => x.id - y.id) : undefined;
-    },
-
-    async lastExchanges(q: DbOrTx, ids: readonly number[]): Promise<Array<{ id: number; last_exchange_ms: number | null }>> {
-      const list = sql.join(
-        ids.map((id) => sql`${id}`),
-        sql`, `,
+    async exchangeBatch(pairs: ReadonlyArray<readonly [number, number]>, now: Date, cooldownSeconds: number): Promise<ExchangeOutcome[]> {
+      const seen = new Set<number>();
+      for (const [a, b] of pairs) {
+        if (a === b || seen.has(a) || seen.has(b)) throw new Error('exchangeBatch: pairs must name distinct participants');
+        seen.add(a).add(b);
+      }
+      const batch = JSON.stringify(pairs.map(([a, b], i) => ({ i, a, b })));
+      const at = sql`${now.toISOString()}::timestamptz`;
+      const cooledDown = (last: SQL) => sql`(${last} IS NULL OR ${last} <= ${at} - make_interval(secs => ${cooldownSeconds}::float8))`;
+      const rows = await queryRows<{
+        i: number;
+        ok: boolean;
+        a_exists: boolean;
+        b_exists: boolean;
+        a_last_ms: number | null;
+        b_last_ms: number | null;
+        a_row: ParticipantRow | null;
+        b_row: ParticipantRow | null;
+      }>(
+        db,
+        sql`WITH req AS (
+              SELECT r.i, r.a, r.b FROM jsonb_to_recordset(${batch}::jsonb) AS r(i int, a int, b int)
+            ), locked AS MATERIALIZED (
+              SELECT p.id, p.last_exchange_at FROM hackathon.participants p
+               WHERE p.id IN (SELECT req.a FROM req UNION SELECT req.b FROM req)
+               ORDER BY p.id FOR NO KEY UPDATE
+            ), judged AS (
+              SELECT req.i, req.a, req.b,
+                     la.id IS NOT NULL AS a_exists, lb.id IS NOT NULL AS b_exists,
+                     (extract(epoch FROM la.last_exchange_at) * 1000)::float8 AS a_last_ms,
+                     (extract(epoch FROM lb.last_exchange_at) * 1000)::float8 AS b_last_ms,
+                     (la.id IS NOT NULL AND lb.id IS NOT NULL AND ${cooledDown(sql`la.last_exchange_at`)} AND ${cooledDown(sql`lb.last_exchange_at`)}) AS ok
+                FROM req LEFT JOIN locked la ON la.id = req.a LEFT JOIN locked lb ON lb.id = req.b
+            ), credited AS (
+              UPDATE hackathon.participants p SET bbt_tokens = p.bbt_tokens + 1, last_exchange_at = ${at}
+                FROM (SELECT judged.a AS id FROM judged WHERE judged.ok UNION ALL SELECT judged.b FROM judged WHERE judged.ok) x
+               WHERE p.id = x.id
+              RETURNING p.id, p.name, p.company, p.email, p.phone, p.bbt_tokens,
+                        EXISTS (SELECT 1 FROM hackathon.checkins c WHERE c.participant_id = p.id) AS checked_in,
+                        ${skillsOf(sql`p.id`)} AS skills
+            )
+            SELECT j.i, j.ok, j.a_exists, j.b_exists, j.a_last_ms, j.b_last_ms, to_json(ca) AS a_row, to_json(cb) AS b_row
+              FROM judged j
+              LEFT JOIN credited ca ON j.ok AND ca.id = j.a
+              LEFT JOIN credited cb ON j.ok AND cb.id = j.b
+             ORDER BY j.i`,
       );
-      return queryRows(
-        q,
-        sql`SELECT id, (extract(epoch FROM last_exchange_at) * 1000)::float8 AS last_exchange_ms
-              FROM hackathon.participants WHERE id IN (${list})`,
-      );
+      return rows.map((r) => ({
+        ok: r.ok && r.a_row !== null && r.b_row !== null,
+        exists: [r.a_exists, r.b_exists],
+        lastExchangeMs: [r.a_last_ms, r.b_last_ms],
+        credited: r.a_row && r.b_row ? [r.a_row, r.b_row] : [],
+      }));
     },
   };
 }

@@ -121,3 +121,30 @@ describe.runIf(hasRealPostgres)('hackathon under concurrency (real PostgreSQL)',
     expect(statuses(regs)).toEqual({ 201: 1, 409: 19 });
   });
 });
+
+// Exchanges in flight together share one transaction (use-cases/exchange-batcher.ts); without a
+// cooldown every one of them must still count exactly once.
+describe.runIf(hasRealPostgres)('hackathon token exchanges without a cooldown (real PostgreSQL)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp([hackathonService], { env: { HACKATHON_ADMIN_TOKEN: ADMIN_TOKEN, HACKATHON_EXCHANGE_COOLDOWN_SECONDS: '0' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('credits every one of 60 concurrent exchanges over overlapping pairs exactly once', async () => {
+    const ids = await Promise.all(Array.from({ length: 6 }, () => register(t.app)));
+    const pairs = Array.from({ length: 60 }, (_, i) => [ids[i % 6], ids[(i * 5 + 1) % 6]] as [number, number]).filter(([a, b]) => a !== b);
+    const responses = await Promise.all(
+      pairs.map(([a, b]) =>
+        t.app.inject({ method: 'PUT', url: '/hackathon/bbt_token_exchange', payload: { participant_1_id: a, participant_2_id: b } }),
+      ),
+    );
+    expect(responses.map((r) => r.statusCode).filter((s) => s !== 200)).toEqual([]);
+    for (const id of ids) {
+      const expected = pairs.filter(([a, b]) => a === id || b === id).length;
+      expect((await getUser(t.app, id)).bbt_tokens).toBe(expected);
+    }
+  });
+});

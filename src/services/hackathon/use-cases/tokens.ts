@@ -4,6 +4,7 @@ import { allowedMoves, BOBA_DEFAULTS, BOBA_STATUSES, type BobaStatus, canMove, i
 import { cooldownRemainingMs } from '../domain/cooldown.js';
 import type { BobaOrder, BobaOrderBody, ParticipantMap } from '../schemas.js';
 import type { OrderRow } from '../store/index.js';
+import { createExchangeBatcher } from './exchange-batcher.js';
 import { type HackathonDeps, participantsChanged, toParticipantMap } from './shared.js';
 
 export function toOrderMap(rows: readonly OrderRow[]): Record<string, BobaOrder> {
@@ -23,6 +24,12 @@ export function toOrderMap(rows: readonly OrderRow[]): Record<string, BobaOrder>
 }
 
 export function createTokenUseCases({ store, clock, usersCache, tokensPerOrder, cooldownSeconds, adminToken }: HackathonDeps) {
+  const exchanges = createExchangeBatcher({
+    run: (pairs, now) => store.exchangeBatch(pairs, now, cooldownSeconds),
+    afterCommit: (ids) => participantsChanged(usersCache, ...ids),
+    clock,
+  });
+
   async function missing(id: number): Promise<never> {
     throw errors.notFound(`No participant with id ${id}.`);
   }
@@ -32,32 +39,30 @@ export function createTokenUseCases({ store, clock, usersCache, tokensPerOrder, 
       return { boba_statuses: [...BOBA_STATUSES], boba_tokens_per_order: tokensPerOrder, boba_tokens_cooldown: cooldownSeconds };
     },
 
-    /** Pays and places in one transaction: the conditional UPDATE makes overspending impossible. */
+    /** Pays and places in one statement: the conditional UPDATE makes overspending impossible. */
     async placeOrder(body: BobaOrderBody): Promise<Record<string, BobaOrder>> {
-      const order = await store.transaction(async (tx) => {
-        const left = await store.spendTokens(tx, body.participant_id, tokensPerOrder);
-        if (left === undefined) {
-          const [p] = await store.readParticipants(tx, { id: body.participant_id });
-          if (!p) return missing(body.participant_id);
-          throw errors.conflict(
-            `Participant ${body.participant_id} has ${p.bbt_tokens} boba tokens; an order costs ${tokensPerOrder}.`,
-            'INSUFFICIENT_TOKENS',
-          );
-        }
-        return store.insertOrder(
-          tx,
-          {
-            participantId: body.participant_id,
-            size: body.size ?? BOBA_DEFAULTS.size,
-            flavour: body.flavour ?? BOBA_DEFAULTS.flavour,
-            sweetness: body.sweetness ?? BOBA_DEFAULTS.sweetness,
-            ice: body.ice ?? BOBA_DEFAULTS.ice,
-            toppings: body.toppings ?? BOBA_DEFAULTS.toppings,
-            tokensSpent: tokensPerOrder,
-          },
-          clock.now(),
+      const order = await store.placeOrder(
+        store.db,
+        {
+          participantId: body.participant_id,
+          size: body.size ?? BOBA_DEFAULTS.size,
+          flavour: body.flavour ?? BOBA_DEFAULTS.flavour,
+          sweetness: body.sweetness ?? BOBA_DEFAULTS.sweetness,
+          ice: body.ice ?? BOBA_DEFAULTS.ice,
+          toppings: body.toppings ?? BOBA_DEFAULTS.toppings,
+          tokensSpent: tokensPerOrder,
+        },
+        clock.now(),
+      );
+      if (!order) {
+        // Nothing was taken; a fresh read says why.
+        const [p] = await store.readParticipants(store.db, { id: body.participant_id });
+        if (!p) return missing(body.participant_id);
+        throw errors.conflict(
+          `Participant ${body.participant_id} has ${p.bbt_tokens} boba tokens; an order costs ${tokensPerOrder}.`,
+          'INSUFFICIENT_TOKENS',
         );
-      });
+      }
       await participantsChanged(usersCache, body.participant_id);
       return toOrderMap([order]);
     },
@@ -95,8 +100,9 @@ export function createTokenUseCases({ store, clock, usersCache, tokensPerOrder, 
     },
 
     /**
-     * Both participants gain a token, unless either exchanged less than a cooldown ago. The check, the
-     * credit and the answer are one conditional statement; only a refusal costs a second look to explain it.
+     * Both participants gain a token, unless either exchanged less than a cooldown ago. The check and
+     * the credit are one conditional statement under row locks, shared with the exchanges in flight
+     * at the same time (see exchange-batcher.ts); a refusal is explained from the same locked rows.
      */
     async exchange(a: number, b: number): Promise<ParticipantMap> {
       if (a === b)
@@ -104,22 +110,16 @@ export function createTokenUseCases({ store, clock, usersCache, tokensPerOrder, 
       const ids: [number, number] = a < b ? [a, b] : [b, a];
       const cooldownMs = cooldownSeconds * 1000;
       for (let attempt = 1; ; attempt++) {
-        const now = clock.now();
-        const credited = await store.exchangeIfCooledDown(ids, now, cooldownSeconds);
-        if (credited) {
-          await participantsChanged(usersCache, ...ids);
-          return toParticipantMap(credited);
-        }
-        const rows = await store.lastExchanges(store.db, ids);
-        for (const id of ids) if (!rows.some((r) => r.id === id)) return missing(id);
-        const waits = rows
-          .map((r) => ({
-            id: r.id,
-            ms: cooldownRemainingMs(r.last_exchange_ms === null ? null : new Date(r.last_exchange_ms), now, cooldownMs),
-          }))
-          .filter((w) => w.ms > 0)
-          .sort((x, y) => x.id - y.id);
-        // No wait left: the cooldown ended between the two statements; try again.
+        const result = await exchanges.exchange(ids);
+        if (result.ok) return toParticipantMap(result.credited);
+        for (const [k, id] of ids.entries()) if (!result.exists[k]) return missing(id);
+        const waits = ids
+          .map((id, k) => {
+            const last = result.lastExchangeMs[k];
+            return { id, ms: cooldownRemainingMs(last === null || last === undefined ? null : new Date(last), result.now, cooldownMs) };
+          })
+          .filter((w) => w.ms > 0);
+        // No wait left (the refusal was a rounding hair from the end of the cooldown): try again.
         if (waits.length === 0 && attempt < 3) continue;
         const longest = Math.max(0, ...waits.map((w) => w.ms));
         const who =
