@@ -1,6 +1,6 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { TSchema } from 'typebox';
-import { Value } from 'typebox/value';
+import { Compile } from 'typebox/compile';
 import { errors } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http.js';
 import type { App } from '../../platform/service.js';
@@ -16,24 +16,39 @@ import {
   VerifyResult,
   WinnersSchema,
 } from './schemas.js';
-import type { Caller, RaffleUseCases } from './use-cases.js';
+import { type Caller, type RaffleUseCases, winnersJson } from './use-cases.js';
 
 /**
  * Bodies are checked strictly, before Fastify's validator (which coerces "5" to 5 and 5 to "5"): a
  * body with a wrong type is refused with 400 instead of being silently converted.
  */
 function strictBody(schema: TSchema) {
+  const compiled = Compile(schema);
   return async (request: FastifyRequest) => {
-    if (Value.Check(schema, request.body)) return;
-    const [first] = Value.Errors(schema, request.body);
+    if (compiled.Check(request.body)) return;
+    const [first] = compiled.Errors(request.body);
     const where = `body${first?.instancePath ?? ''}`;
     const message = first?.keyword === 'pattern' ? 'must not be blank' : (first?.message ?? 'is invalid');
     throw errors.badRequest(`${where} ${message}`, 'FST_ERR_VALIDATION');
   };
 }
 
+/** Sends JSON that is already serialised (Fastify sends a string with a JSON content type as it is). */
+function sendJson(reply: FastifyReply, json: string): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(json);
+}
+
 export function registerRaffleRoutes(app: App, useCases: RaffleUseCases, managers: ManagerList): void {
-  const caller = (request: FastifyRequest): Caller => ({ client: clientKey(request.ip), isManager: managers.isManager(request.ip) });
+  // The manager check (a BlockList look-up) runs only for the routes that ask for it.
+  const caller = (request: FastifyRequest): Caller => {
+    const ip = request.ip;
+    return {
+      client: clientKey(ip),
+      get isManager() {
+        return managers.isManager(ip);
+      },
+    };
+  };
 
   app.post(
     '/raffles',
@@ -97,7 +112,7 @@ export function registerRaffleRoutes(app: App, useCases: RaffleUseCases, manager
         response: { 201: WinnersSchema, ...errorResponses(400, 403, 404, 409) },
       },
     },
-    async (request, reply) => reply.code(201).send(await useCases.draw(caller(request), request.params.raffle_id)),
+    async (request, reply) => sendJson(reply.code(201), winnersJson(await useCases.draw(caller(request), request.params.raffle_id))),
   );
 
   app.get(
@@ -109,7 +124,7 @@ export function registerRaffleRoutes(app: App, useCases: RaffleUseCases, manager
         response: { 200: WinnersSchema, ...errorResponses(400, 404, 409) },
       },
     },
-    async (request) => useCases.winners(request.params.raffle_id),
+    async (request, reply) => sendJson(reply, winnersJson(await useCases.winners(request.params.raffle_id))),
   );
 
   app.post(

@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { type Db, type DbOrTx, queryRows, type Tx } from '../../platform/db.js';
-import type { Prize } from './domain/draw.js';
-import { raffles, winnerChunks } from './tables.js';
+import type { DrawnWinners, Prize } from './domain/draw.js';
+import { claims, raffles, winnerChunks } from './tables.js';
 
 /** Winners per stored row (see winner_chunks). */
 export const WINNER_CHUNK = 1000;
@@ -40,6 +40,23 @@ function toRaffle(row: RaffleRow): RaffleRow {
 }
 
 export function createRaffleStore(db: Db) {
+  let claimStatement: ReturnType<typeof prepareClaimAndPrize> | undefined;
+  function prepareClaimAndPrize() {
+    const ticket = sql`${sql.placeholder('ticket')}::int`;
+    return db
+      .select({
+        codeSalt: claims.codeSalt,
+        codeHash: claims.codeHash,
+        // The winners chunk that would hold this ticket (the last one starting at or below it).
+        prizeIndex: sql<number | null>`(SELECT w.prize_indexes[array_position(w.tickets, ${ticket})]
+            FROM raffle.winner_chunks w WHERE w.raffle_id = ${claims.raffleId} AND w.first_ticket <= ${ticket}
+            ORDER BY w.first_ticket DESC LIMIT 1)`,
+      })
+      .from(claims)
+      .where(and(eq(claims.raffleId, sql.placeholder('raffle')), eq(claims.seq, sql.placeholder('seq'))))
+      .prepare('raffle_claim_and_prize');
+  }
+
   return {
     transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
       // drizzle's transaction type carries the (empty) relations map; Tx is the platform's name for it.
@@ -131,57 +148,59 @@ export function createRaffleStore(db: Db) {
       };
     },
 
-    /** Stores winners sorted by ticket number, WINNER_CHUNK per row. */
-    async insertWinners(tx: Tx, raffleId: string, drawn: { ticket_number: number; prizeIndex: number }[]): Promise<void> {
-      const rows: (typeof winnerChunks.$inferInsert)[] = [];
-      for (let i = 0; i < drawn.length; i += WINNER_CHUNK) {
-        const chunk = drawn.slice(i, i + WINNER_CHUNK);
-        rows.push({
-          raffleId,
-          firstTicket: chunk[0]?.ticket_number ?? 0,
-          tickets: chunk.map((w) => w.ticket_number),
-          prizeIndexes: chunk.map((w) => w.prizeIndex),
-        });
-      }
-      if (rows.length > 0) await tx.insert(winnerChunks).values(rows);
+    /**
+     * Stores winners (sorted by ticket number) WINNER_CHUNK per row, in one statement: the numbers go
+     * over as two array literals and PostgreSQL cuts them into chunks.
+     */
+    async insertWinners(tx: Tx, raffleId: string, drawn: DrawnWinners): Promise<void> {
+      if (drawn.tickets.length === 0) return;
+      await tx.execute(
+        sql`INSERT INTO raffle.winner_chunks (raffle_id, first_ticket, tickets, prize_indexes)
+            SELECT ${raffleId}::uuid, min(w.ticket), array_agg(w.ticket ORDER BY w.n), array_agg(w.prize ORDER BY w.n)
+              FROM unnest(${`{${drawn.tickets.join(',')}}`}::int[], ${`{${drawn.prizeIndexes.join(',')}}`}::int[])
+                   WITH ORDINALITY AS w(ticket, prize, n)
+             GROUP BY (w.n - 1) / ${sql.raw(String(WINNER_CHUNK))}`,
+      );
     },
 
     async markDrawn(tx: Tx, raffleId: string, at: Date): Promise<void> {
       await tx.update(raffles).set({ winnersDrawn: true, drawnAt: at }).where(eq(raffles.id, raffleId));
     },
 
-    async listWinners(raffleId: string): Promise<{ ticketNumber: number; prizeIndex: number }[]> {
+    /** Every winner of a raffle, sorted by ticket number. */
+    async listWinners(raffleId: string): Promise<DrawnWinners> {
       const chunks = await db
         .select({ tickets: winnerChunks.tickets, prizeIndexes: winnerChunks.prizeIndexes })
         .from(winnerChunks)
         .where(eq(winnerChunks.raffleId, raffleId))
         .orderBy(asc(winnerChunks.firstTicket));
-      return chunks.flatMap((c) => c.tickets.map((ticketNumber, i) => ({ ticketNumber, prizeIndex: c.prizeIndexes[i] ?? -1 })));
+      const total = chunks.reduce((n, c) => n + c.tickets.length, 0);
+      const list: DrawnWinners = { tickets: new Int32Array(total), prizeIndexes: new Uint16Array(total) };
+      let at = 0;
+      for (const c of chunks) {
+        list.tickets.set(c.tickets, at);
+        list.prizeIndexes.set(c.prizeIndexes, at);
+        at += c.tickets.length;
+      }
+      return list;
     },
 
-    /** The claim behind a ticket and the prize index it won (null when it did not win). */
+    /**
+     * The claim behind a ticket and the prize index it won (null when it did not win): the hot read of
+     * verify-ticket, one named prepared statement (planned once per connection).
+     */
     async getClaimAndPrize(
       raffleId: string,
       seq: number,
       ticketNumber: number,
     ): Promise<{ codeSalt: Buffer; codeHash: Buffer; prizeIndex: number | null } | undefined> {
-      const [row] = await queryRows<{ code_salt: Uint8Array; code_hash: Uint8Array; prize_index: number | null }>(
-        db,
-        sql`SELECT c.code_salt, c.code_hash,
-                   w.prize_indexes[array_position(w.tickets, ${ticketNumber}::int)] AS prize_index
-            FROM raffle.claims c
-            LEFT JOIN LATERAL (
-              SELECT tickets, prize_indexes FROM raffle.winner_chunks
-              WHERE raffle_id = c.raffle_id AND first_ticket <= ${ticketNumber}
-              ORDER BY first_ticket DESC LIMIT 1
-            ) w ON true
-            WHERE c.raffle_id = ${raffleId} AND c.seq = ${seq}`,
-      );
+      claimStatement ??= prepareClaimAndPrize();
+      const [row] = await claimStatement.execute({ raffle: raffleId, seq, ticket: ticketNumber });
       if (!row) return undefined;
       return {
-        codeSalt: toBuffer(row.code_salt),
-        codeHash: toBuffer(row.code_hash),
-        prizeIndex: row.prize_index === null ? null : Number(row.prize_index),
+        codeSalt: toBuffer(row.codeSalt),
+        codeHash: toBuffer(row.codeHash),
+        prizeIndex: row.prizeIndex === null ? null : Number(row.prizeIndex),
       };
     },
   };

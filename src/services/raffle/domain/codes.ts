@@ -1,15 +1,15 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { equalDigests } from '../../../platform/secrets.js';
 
 /**
  * Verification codes: 16 symbols of Crockford's base32 (no I, L, O, U), shown as XXXX-XXXX-XXXX-XXXX.
  * Each symbol carries 5 bits from the CSPRNG, so a code has 80 bits of entropy.
  *
- * Strength against online guessing: verification allows VERIFY_LIMITS.perTicket attempts per ticket per
- * window (see rate-limit.ts: 10 per 15 minutes), about 350,000 guesses per ticket per year, i.e. a
- * success chance near 3·10^-19 per ticket-year. Against a stolen database: codes are stored only as
- * SHA-256(salt ‖ code) with a random 128-bit salt per ticket; a fast hash is the right tool for a
- * high-entropy random secret (a slow password hash protects low-entropy secrets), and 2^80 hashes per
- * ticket — salted, so no work is shared between tickets — is out of reach.
+ * Stored only as SHA-256(salt ‖ code) with a random 128-bit salt per ticket. A fast hash is the right
+ * tool for a high-entropy random secret (a slow password hash protects low-entropy secrets, and would
+ * cost tens of milliseconds per verification): against the verification rate limit (rate-limit.ts:
+ * 10 attempts per ticket per 15 minutes) a guess succeeds with a chance near 3·10^-19 per ticket-year,
+ * and against a stolen database each ticket costs 2^80 hashes. The reasoning is in ../README.md.
  */
 export const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const CODE_SYMBOLS = 16;
@@ -55,5 +55,5 @@ export function codeMatches(typed: string, salt: Uint8Array, storedHash: Uint8Ar
     .update(salt)
     .update(canonical ?? '', 'utf8')
     .digest();
-  return storedHash.length === presented.length && timingSafeEqual(presented, storedHash) && canonical !== undefined;
+  return equalDigests(presented, storedHash) && canonical !== undefined;
 }

@@ -18,7 +18,7 @@ describe('sampleDistinct', () => {
   });
 
   it('can draw every ticket', () => {
-    expect(sampleDistinct(50, 50, seededRandom(1)).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect([...sampleDistinct(50, 50, seededRandom(1))].sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });
 
   it('refuses more numbers than there are', () => {
@@ -53,17 +53,42 @@ describe('drawWinners', () => {
       { name: 'car', amount: 1 },
       { name: 'mug', amount: 5 },
     ];
-    const winners = drawWinners(10, prizes, seededRandom(7));
+    const { tickets, prizeIndexes } = drawWinners(10, prizes, seededRandom(7));
     expect(prizeUnits(prizes)).toBe(6);
-    expect(winners).toHaveLength(6);
-    expect(new Set(winners.map((w) => w.ticket_number)).size).toBe(6);
-    expect(winners.filter((w) => w.prizeIndex === 0)).toHaveLength(1);
-    expect(winners.filter((w) => w.prizeIndex === 1)).toHaveLength(5);
-    expect(winners.map((w) => w.ticket_number)).toEqual([...winners.map((w) => w.ticket_number)].sort((a, b) => a - b));
+    expect(tickets).toHaveLength(6);
+    expect(prizeIndexes).toHaveLength(6);
+    expect(new Set(tickets).size).toBe(6);
+    expect([...prizeIndexes].filter((p) => p === 0)).toHaveLength(1);
+    expect([...prizeIndexes].filter((p) => p === 1)).toHaveLength(5);
+    expect([...tickets]).toEqual([...tickets].sort((a, b) => a - b));
   });
 
   it('gives every ticket a prize when prizes equal tickets', () => {
-    const winners = drawWinners(3, [{ name: 'x', amount: 3 }], seededRandom(1));
-    expect(winners.map((w) => w.ticket_number)).toEqual([1, 2, 3]);
+    expect([...drawWinners(3, [{ name: 'x', amount: 3 }], seededRandom(1)).tickets]).toEqual([1, 2, 3]);
+  });
+
+  it('keeps each ticket paired with the prize it was drawn for', () => {
+    // Prize units take the sampled tickets in draw order; sorting must carry each prize along.
+    const prizes = [
+      { name: 'a', amount: 3 },
+      { name: 'b', amount: 4 },
+      { name: 'c', amount: 5 },
+    ];
+    const sampled = sampleDistinct(1_000, 12, seededRandom(11));
+    const expected = new Map([...sampled].map((t, u) => [t, u < 3 ? 0 : u < 7 ? 1 : 2]));
+    const { tickets, prizeIndexes } = drawWinners(1_000, prizes, seededRandom(11));
+    expect([...tickets].map((t, i) => [t, prizeIndexes[i]])).toEqual([...expected].sort((x, y) => x[0] - y[0]));
+  });
+
+  it('shuffles the same way on the dense and the sparse path (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5000 }), fc.nat(), fc.integer(), (n, r, seed) => {
+        const k = r % (n + 1);
+        const dense = sampleDistinct(n, k, seededRandom(seed), Number.POSITIVE_INFINITY);
+        const sparse = sampleDistinct(n, k, seededRandom(seed), 0);
+        expect([...dense]).toEqual([...sparse]);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

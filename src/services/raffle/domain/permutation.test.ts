@@ -37,6 +37,22 @@ describe('keyed ticket permutation', () => {
     );
   });
 
+  it('keeps the hand-out order of existing raffles (fixed vectors: the order must never change)', () => {
+    const k = Buffer.from(Array.from({ length: 32 }, (_, i) => i));
+    const vectors: Array<[number, number[]]> = [
+      [10, [0, 1, 8, 7, 4, 5]],
+      [1000, [22, 750, 44, 754, 28, 511]],
+      [1_000_000, [659346, 631165, 252991, 405207, 405435, 973690]],
+      [100_000_000, [73361541, 80422137, 74623435, 59979758, 34592007, 19984836]],
+    ];
+    for (const [n, expected] of vectors) {
+      const p = createPermutation(k, n);
+      // Twice: the second pass reads the memoised round outputs.
+      for (let pass = 0; pass < 2; pass++) expect([0, 1, 2, 3, 4, n - 1].map((i) => p.permute(i))).toEqual(expected);
+      expect(expected.map((t) => p.unpermute(t))).toEqual([0, 1, 2, 3, 4, n - 1]);
+    }
+  });
+
   it('gives a different order for a different key', () => {
     const a = createPermutation(key(1), 1000);
     const b = createPermutation(key(2), 1000);

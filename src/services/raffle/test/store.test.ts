@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../../test/harness.js';
 import { seededRandom } from '../../../platform/random.js';
@@ -63,14 +64,23 @@ describe('raffle store', () => {
     await store.transaction((tx) => store.insertWinners(tx, raffle.id, drawn));
 
     const listed = await store.listWinners(raffle.id);
-    expect(listed).toEqual(drawn.map((w) => ({ ticketNumber: w.ticket_number, prizeIndex: w.prizeIndex })));
-    expect(Math.ceil(drawn.length / WINNER_CHUNK)).toBe(3);
+    expect([...listed.tickets]).toEqual([...drawn.tickets]);
+    expect([...listed.prizeIndexes]).toEqual([...drawn.prizeIndexes]);
+    expect(Math.ceil(drawn.tickets.length / WINNER_CHUNK)).toBe(3);
+    const chunks = await t.platform.db.execute(
+      sql`SELECT first_ticket, cardinality(tickets) AS n FROM raffle.winner_chunks WHERE raffle_id = ${raffle.id} ORDER BY first_ticket`,
+    );
+    expect((chunks as unknown as { rows: { first_ticket: number; n: number }[] }).rows).toEqual([
+      { first_ticket: drawn.tickets[0], n: WINNER_CHUNK },
+      { first_ticket: drawn.tickets[WINNER_CHUNK], n: WINNER_CHUNK },
+      { first_ticket: drawn.tickets[2 * WINNER_CHUNK], n: drawn.tickets.length - 2 * WINNER_CHUNK },
+    ]);
 
-    const prizeOf = new Map(drawn.map((w) => [w.ticket_number, w.prizeIndex]));
-    const boundaries = [0, 1, WINNER_CHUNK - 1, WINNER_CHUNK, 2 * WINNER_CHUNK - 1, 2 * WINNER_CHUNK, drawn.length - 1];
+    const prizeOf = new Map([...drawn.tickets].map((ticket, i) => [ticket, drawn.prizeIndexes[i]]));
+    const boundaries = [0, 1, WINNER_CHUNK - 1, WINNER_CHUNK, 2 * WINNER_CHUNK - 1, 2 * WINNER_CHUNK, drawn.tickets.length - 1];
     const probes = new Set<number>([1, total]);
     for (const i of boundaries) {
-      const ticket = drawn[i]?.ticket_number as number;
+      const ticket = drawn.tickets[i] as number;
       for (const d of [-1, 0, 1]) if (ticket + d >= 1 && ticket + d <= total) probes.add(ticket + d);
     }
     for (let i = 0; i < 100; i++) probes.add(1 + ((i * 7919) % total));
