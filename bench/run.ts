@@ -108,6 +108,10 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
     SEED_DEMO_DATA: 'false',
     EXCHANGE_TICK_SECONDS: '0',
+    // The load generator is one client: the per-client limits on registrations and token exchanges
+    // would refuse it. Set out of reach, the limiter still runs on every such request (its cost is measured).
+    RATE_LIMIT_REGISTRATIONS: '1000000000',
+    RATE_LIMIT_TOKEN_EXCHANGES: '1000000000',
     ...Object.assign({}, ...chosen.map((s) => s.env ?? {})),
   };
   const backend = `${process.env.DATABASE_URL ? 'postgres' : 'pglite'}${process.env.REDIS_URL ? '+redis' : ''}`;
