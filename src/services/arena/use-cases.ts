@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
+import { createCoalescer } from '../../platform/coalesce.js';
 import { errors } from '../../platform/errors.js';
 import type { JobQueue } from '../../platform/jobs/index.js';
 import type { Leaderboard } from '../../platform/leaderboard.js';
 import { secureToken } from '../../platform/random.js';
 import { hashSecret } from '../../platform/secrets.js';
 import { createBattleRounds } from './battle-rounds.js';
-import { createCoalescer } from './coalesce.js';
 import { checkNewPlayer } from './domain/player-rules.js';
 import { decodeCursor, encodeCursor, toBattle, toPlayer } from './mappers.js';
 import type { Battle, LeaderboardEntry, Player } from './schemas.js';

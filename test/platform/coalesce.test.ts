@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCoalescer } from './coalesce.js';
+import { createCoalescer } from '../../src/platform/coalesce.js';
 
 describe('createCoalescer', () => {
   it('runs items added in the same turn as one batch and answers each caller with its own result', async () => {
