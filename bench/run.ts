@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { pacedLoad } from './paced.js';
 import { scenarios } from './scenarios/index.js';
 import type { BenchContext, LoadResult, Scenario, ScenarioResult } from './types.js';
 
@@ -125,7 +126,11 @@ async function main(): Promise<void> {
   const port = await freePort();
   const server = await startServer({ ...env, PORT: String(port) });
   const baseUrl = `http://127.0.0.1:${port}`;
-  const ctx: BenchContext = { baseUrl, env, durationSec, connections, load };
+  const paced: BenchContext['paced'] = async (options) => ({
+    ...(await pacedLoad({ durationSec, ...options })),
+    rate: options.rate,
+  });
+  const ctx: BenchContext = { baseUrl, env, durationSec, connections, load, paced };
   const rows: Record<string, unknown>[] = [];
   let failed = 0;
   try {
@@ -144,15 +149,21 @@ async function main(): Promise<void> {
       const met =
         (t?.minRatio === undefined || (ratio !== undefined && ratio >= t.minRatio)) &&
         (t?.maxWallMs === undefined || (result.wallMs !== undefined && result.wallMs <= t.maxWallMs)) &&
-        (t?.maxP99Ms === undefined || (result.load !== undefined && result.load.p99Ms <= t.maxP99Ms)) &&
-        (result.load === undefined || result.load.errors + result.load.non2xx === 0);
+        (t?.maxP99Ms === undefined || ((result.paced ?? result.load)?.p99Ms ?? Number.POSITIVE_INFINITY) <= t.maxP99Ms) &&
+        [result.load, result.paced].every((l) => l === undefined || l.errors + l.non2xx === 0);
       rows.push({
         scenario: scenario.name,
         description: scenario.description,
         ...result.load,
         ratio,
         wallMs: result.wallMs,
-        notes: result.notes,
+        notes: result.paced
+          ? {
+              ...result.notes,
+              [`at ${result.paced.rate} req/s`]: `p50 ${result.paced.p50Ms} ms, p99 ${result.paced.p99Ms} ms, errors ${result.paced.errors + result.paced.non2xx}`,
+            }
+          : result.notes,
+        paced: result.paced,
         target: t,
         met: t ? met : undefined,
       });

@@ -1,4 +1,5 @@
 import type { Options } from 'autocannon';
+import type { PacedOptions } from './paced.js';
 
 export interface LoadResult {
   requestsPerSec: number;
@@ -12,6 +13,8 @@ export interface LoadResult {
 export interface ScenarioResult {
   /** Throughput scenarios: compared with the baseline's requests/s. */
   load?: LoadResult;
+  /** Latency at a fixed rate (ctx.paced); `maxP99Ms` applies to it when present, else to `load`. */
+  paced?: LoadResult & { rate: number };
   /** Timed scenarios (imports, creation, draws, ticks): wall time of the measured work. */
   wallMs?: number;
   /** Free-form figures worth reporting (rows loaded, ticks per second, …). */
@@ -35,6 +38,8 @@ export interface BenchContext {
   load(
     options: Omit<Options, 'url' | 'duration' | 'connections'> & { url: string; duration?: number; connections?: number },
   ): Promise<LoadResult>;
+  /** Open-loop load at `rate` requests/s, evenly spaced, for the run's duration (see paced.ts). */
+  paced(options: Omit<PacedOptions, 'durationSec'> & { durationSec?: number }): Promise<LoadResult & { rate: number }>;
 }
 
 export interface Scenario {

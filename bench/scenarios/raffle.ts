@@ -140,7 +140,8 @@ export const raffleScenarios: Scenario[] = [
   },
   {
     name: 'raffle.verify',
-    description: 'POST /verify-ticket at 500 requests/s over 3,000 tickets and distinct client IPs (all under the rate limits)',
+    description:
+      'POST /verify-ticket at a steady 500 requests/s (open loop, evenly paced) over 3,000 tickets and distinct client IPs (all under the rate limits)',
     target: { maxP99Ms: 10 },
     env,
     run: async (ctx) => {
@@ -149,26 +150,19 @@ export const raffleScenarios: Scenario[] = [
       const codes = [...(await claimAll(ctx, raffleId, total))];
       const drawn = await post(ctx, `/raffles/${raffleId}/winners`);
       if (drawn.status !== 201) throw new Error(`draw: ${drawn.status} ${await drawn.text()}`);
-      let i = 0;
-      const load = await ctx.load({
+      const paced = await ctx.paced({
         url: `${ctx.baseUrl}/raffle/raffles/${raffleId}/verify-ticket`,
-        connections: 20,
-        overallRate: 500,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (req) => {
-              const [ticket, code] = codes[i++ % codes.length] as [number, string];
-              return {
-                ...req,
-                headers: { ...req.headers, 'content-type': 'application/json', 'x-forwarded-for': clientIp(nextClient++) },
-                body: JSON.stringify({ ticket_number: ticket, verification_code: code }),
-              };
-            },
-          },
-        ],
+        method: 'POST',
+        rate: 500,
+        setup: (i) => {
+          const [ticket, code] = codes[i % codes.length] as [number, string];
+          return {
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': clientIp(nextClient++) },
+            body: JSON.stringify({ ticket_number: ticket, verification_code: code }),
+          };
+        },
       });
-      return { load };
+      return { paced };
     },
   },
 ];

@@ -2,10 +2,10 @@ import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 
 /**
- * A read-through cache of JSON values. `getOrLoad` never stores a value that was loaded before an
- * invalidation it raced with, so a reader can never re-cache a stale value after a write: callers
- * invalidate *after* their transaction commits, and every later read (in any process, when Redis is
- * on) sees the new value.
+ * A read-through cache of JSON values, shared between readers (callers never mutate them). `getOrLoad`
+ * never stores a value that was loaded before an invalidation it raced with, so a reader can never
+ * re-cache a stale value after a write: callers invalidate *after* their transaction commits, and every
+ * later read (in any process, when Redis is on) sees the new value.
  */
 export interface Cache {
   readonly kind: 'memory' | 'redis';
@@ -66,6 +66,9 @@ export function createRedisCache(
 ): Cache {
   const valueKey = (key: string) => `${prefix}cache:${namespace}:${key}`;
   const genKey = (key: string) => `${prefix}cachegen:${namespace}:${key}`;
+  // The last value parsed per key, reused while Redis answers the same JSON (values are shared and
+  // never mutated by callers, as with the memory cache): hot keys are not parsed on every read.
+  const parsed = new LRUCache<string, { raw: string; value: unknown }>({ max: 1_000 });
   // The longest TTL this cache has stored with: no value outlives it, so retrying longer is pointless.
   let longestTtlMs = DEFAULT_TTL_MS;
   const run = (keys: string[]) => redis.eval(INVALIDATE, keys.length * 2, ...keys.flatMap((key) => [valueKey(key), genKey(key)]));
@@ -87,7 +90,13 @@ export function createRedisCache(
     kind: 'redis',
     async getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs = DEFAULT_TTL_MS): Promise<T> {
       const [raw, gen] = await redis.mget(valueKey(key), genKey(key));
-      if (raw !== null && raw !== undefined) return JSON.parse(raw) as T;
+      if (raw !== null && raw !== undefined) {
+        const last = parsed.get(key);
+        if (last?.raw === raw) return last.value as T;
+        const value = JSON.parse(raw) as T;
+        parsed.set(key, { raw, value });
+        return value;
+      }
       const value = await load();
       if (value !== undefined) {
         longestTtlMs = Math.max(longestTtlMs, ttlMs);

@@ -1,0 +1,72 @@
+// An open-loop load generator: requests leave at evenly spaced instants (rate per second), whatever
+// the answers do, and each latency is measured from the instant its request was due — so a stalled
+// server shows up as latency instead of as fewer requests (no coordinated omission). autocannon's
+// `overallRate` instead sends each second's quota in a burst at the start of the second, which measures
+// the queue the burst builds rather than the server's latency at that rate.
+import { Agent, request } from 'node:http';
+import type { LoadResult } from './types.js';
+
+export interface PacedOptions {
+  url: string;
+  /** Requests per second. */
+  rate: number;
+  durationSec: number;
+  method?: string;
+  headers?: Record<string, string>;
+  /** Per request: extra headers and a body (called in send order). */
+  setup?: (i: number) => { headers?: Record<string, string>; body?: string };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+export async function pacedLoad(options: PacedOptions): Promise<LoadResult> {
+  const { rate, durationSec } = options;
+  const url = new URL(options.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const total = Math.round(rate * durationSec);
+  const intervalMs = 1000 / rate;
+  const latencies: number[] = [];
+  let errors = 0;
+  let non2xx = 0;
+  const inFlight: Promise<void>[] = [];
+  const send = (i: number, due: number) =>
+    new Promise<void>((resolve) => {
+      const extra = options.setup?.(i) ?? {};
+      const req = request(url, { method: options.method ?? 'GET', agent, headers: { ...options.headers, ...extra.headers } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies.push(performance.now() - due);
+          if ((res.statusCode ?? 0) >= 300) non2xx++;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(extra.body);
+    });
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + i * intervalMs;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inFlight.push(send(i, due));
+  }
+  await Promise.all(inFlight);
+  const elapsedSec = (performance.now() - start) / 1000;
+  agent.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  const round = (ms: number) => Math.round(ms * 100) / 100;
+  return {
+    requestsPerSec: latencies.length / elapsedSec,
+    p50Ms: round(percentile(sorted, 50)),
+    p99Ms: round(percentile(sorted, 99)),
+    errors,
+    non2xx,
+    requests: latencies.length,
+  };
+}
