@@ -1,6 +1,7 @@
 // An open-loop load generator: requests leave at evenly spaced instants (rate per second), whatever
-// the answers do, and each latency is measured from the instant its request was due — so a stalled
-// server shows up as latency instead of as fewer requests (no coordinated omission). autocannon's
+// the answers do (a stalled server shows up as latency and a growing queue, not as fewer requests: no
+// coordinated omission), after a warm-up at the same rate. Latency runs from the moment a request is
+// written, so the generator's own timer jitter is not charged to the server. autocannon's
 // `overallRate` instead sends each second's quota in a burst at the start of the second, which measures
 // the queue the burst builds rather than the server's latency at that rate.
 import { Agent, request } from 'node:http';
@@ -15,6 +16,8 @@ export interface PacedOptions {
   headers?: Record<string, string>;
   /** Per request: extra headers and a body (called in send order). */
   setup?: (i: number) => { headers?: Record<string, string>; body?: string };
+  /** Seconds sent at the same rate before measuring (connections opened, code warm); default 2. */
+  warmUpSec?: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -23,41 +26,47 @@ function percentile(sorted: number[], p: number): number {
 }
 
 export async function pacedLoad(options: PacedOptions): Promise<LoadResult> {
-  const { rate, durationSec } = options;
+  const { rate, durationSec, warmUpSec = 2 } = options;
   const url = new URL(options.url);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const total = Math.round(rate * durationSec);
+  const warmUp = Math.round(rate * warmUpSec);
+  const total = warmUp + Math.round(rate * durationSec);
   const intervalMs = 1000 / rate;
   const latencies: number[] = [];
   let errors = 0;
   let non2xx = 0;
   const inFlight: Promise<void>[] = [];
-  const send = (i: number, due: number) =>
+  const send = (i: number) =>
     new Promise<void>((resolve) => {
       const extra = options.setup?.(i) ?? {};
+      const sent = performance.now();
       const req = request(url, { method: options.method ?? 'GET', agent, headers: { ...options.headers, ...extra.headers } }, (res) => {
         res.resume();
         res.on('end', () => {
-          latencies.push(performance.now() - due);
-          if ((res.statusCode ?? 0) >= 300) non2xx++;
+          if (i >= warmUp) {
+            latencies.push(performance.now() - sent);
+            if ((res.statusCode ?? 0) >= 300) non2xx++;
+          }
           resolve();
         });
       });
       req.on('error', () => {
-        errors++;
+        if (i >= warmUp) errors++;
         resolve();
       });
       req.end(extra.body);
     });
   const start = performance.now();
+  let measuredFrom = start;
   for (let i = 0; i < total; i++) {
     const due = start + i * intervalMs;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    inFlight.push(send(i, due));
+    if (i === warmUp) measuredFrom = due;
+    inFlight.push(send(i));
   }
   await Promise.all(inFlight);
-  const elapsedSec = (performance.now() - start) / 1000;
+  const elapsedSec = (performance.now() - measuredFrom) / 1000;
   agent.destroy();
   const sorted = latencies.sort((a, b) => a - b);
   const round = (ms: number) => Math.round(ms * 100) / 100;

@@ -132,6 +132,43 @@ export function ledgerSql(ctx: LedgerContext, entries: { account: string; delta:
   };
 }
 
+/**
+ * Several ledger transactions, each with its own non-zero entries, as a single statement: a `ledger_tx`
+ * CTE and the final INSERT of the entries (undefined when nothing is left to post). Posts whose deltas are
+ * all zero are skipped, exactly as ledgerSql skips them. Entries find their transaction by reference,
+ * so the references of one call must be distinct.
+ */
+export function ledgerBatchSql(
+  posts: { ctx: LedgerContext; entries: { account: string; delta: number }[] }[],
+): { cte: SQL; insert: SQL } | undefined {
+  const kept = posts.map((p) => ({ ctx: p.ctx, entries: p.entries.filter((e) => e.delta !== 0) })).filter((p) => p.entries.length > 0);
+  if (kept.length === 0) return undefined;
+  const refs = kept.map((p) => p.ctx.reference);
+  if (refs.some((r) => r === undefined) || new Set(refs).size !== refs.length) {
+    throw new Error('ledgerBatchSql needs one distinct reference per transaction');
+  }
+  const txs = sql.join(
+    kept.map(
+      ({ ctx }) =>
+        sql`(${ctx.epoch}::int, ${ctx.kind}::text, ${ctx.reference ?? null}::text, ${ctx.day}::text, ${ctx.hour}::int, ${ctx.tick}::int)`,
+    ),
+    sql`, `,
+  );
+  const entries = sql.join(
+    kept.flatMap(({ ctx, entries }) =>
+      entries.map((e) => sql`(${ctx.reference ?? null}::text, ${ctx.epoch}::int, ${e.account}::text, ${e.delta}::bigint)`),
+    ),
+    sql`, `,
+  );
+  return {
+    cte: sql`ledger_tx AS (INSERT INTO shop.ledger_transactions (epoch, kind, reference, game_day, game_hour, tick)
+      VALUES ${txs} RETURNING id, reference)`,
+    insert: sql`INSERT INTO shop.ledger_entries (transaction_id, epoch, account, delta)
+      SELECT ledger_tx.id, e.epoch, e.account, e.delta FROM ledger_tx JOIN (VALUES ${entries}) AS e(reference, epoch, account, delta)
+        ON e.reference = ledger_tx.reference`,
+  };
+}
+
 /** Appends one ledger transaction with its non-zero entries. */
 export async function postLedger(db: DbOrTx, ctx: LedgerContext, entries: { account: string; delta: number }[]): Promise<void> {
   const ledger = ledgerSql(ctx, entries);

@@ -41,12 +41,65 @@ export interface CartRow {
   total_gold: number | null;
 }
 
-export async function lockCart(db: DbOrTx, cartId: number): Promise<CartRow | undefined> {
-  const [row] = await queryRows<CartRow>(
-    db,
-    sql`SELECT id, epoch, status, total_potions, total_gold FROM shop.carts WHERE id = ${cartId} FOR UPDATE`,
+/** The balance row's epoch and game time, and the carts of one checkout batch, as locked for it. */
+export interface CheckoutLocks {
+  epoch: number;
+  day: string | null;
+  hour: number | null;
+  tick: number;
+  carts: CartRow[];
+}
+
+/**
+ * Locks, in one statement, the balance row and then the given carts in id order (the lock order
+ * state → carts → potions of the whole shop): `s` is referenced twice, so it is materialized, and the
+ * carts' scan first evaluates EXISTS (SELECT FROM s), which takes the state lock. Locked rows are read
+ * as committed after the wait; rows of other tables would not be (the statement's snapshot predates
+ * the wait), which is why the carts' items are read by a later statement (itemsOfCarts).
+ */
+export async function lockForCheckout(db: DbOrTx, cartIds: number[]): Promise<CheckoutLocks> {
+  const ids = sql.join(
+    cartIds.map((id) => sql`${id}::int`),
+    sql`, `,
   );
-  return row;
+  const [row] = await queryRows<{ epoch: number; game_day: string | null; game_hour: number | null; tick: number; carts: CartRow[] }>(
+    db,
+    sql`WITH s AS (SELECT epoch, game_day, game_hour, tick FROM shop.state WHERE id = 1 FOR UPDATE),
+      c AS (SELECT id, epoch, status, total_potions, total_gold FROM shop.carts
+        WHERE id IN (${ids}) AND EXISTS (SELECT FROM s) ORDER BY id FOR UPDATE)
+      SELECT s.epoch, s.game_day, s.game_hour, s.tick,
+        coalesce((SELECT json_agg(json_build_object('id', c.id, 'epoch', c.epoch, 'status', c.status,
+          'total_potions', c.total_potions, 'total_gold', c.total_gold) ORDER BY c.id) FROM c), '[]'::json) AS carts
+      FROM s`,
+  );
+  if (!row) throw new Error('shop.state row missing: run the shop migrations');
+  return { epoch: row.epoch, day: row.game_day, hour: row.game_hour, tick: row.tick, carts: row.carts };
+}
+
+export interface ItemRow {
+  sku: string;
+  quantity: number;
+  unit_price: number;
+}
+
+/** The lines of the given carts, per cart. Read after the cart locks are held, so no add-to-cart is missed. */
+export async function itemsOfCarts(db: DbOrTx, cartIds: number[]): Promise<Map<number, ItemRow[]>> {
+  const items = new Map<number, ItemRow[]>();
+  if (cartIds.length === 0) return items;
+  const ids = sql.join(
+    cartIds.map((id) => sql`${id}::int`),
+    sql`, `,
+  );
+  const rows = await queryRows<ItemRow & { cart_id: number }>(
+    db,
+    sql`SELECT cart_id, sku, quantity, unit_price FROM shop.cart_items WHERE cart_id IN (${ids}) ORDER BY cart_id, sku`,
+  );
+  for (const { cart_id, ...item } of rows) {
+    const list = items.get(cart_id);
+    if (list) list.push(item);
+    else items.set(cart_id, [item]);
+  }
+  return items;
 }
 
 type CartForItem = CartRow & { current_epoch: number; name: string | null; price: number | null; in_cart: number };
@@ -106,37 +159,43 @@ export async function reserveAndPut(db: DbOrTx, line: CartLine, delta: number): 
   return rows.length === 1;
 }
 
-export interface CartSale {
-  cartId: number;
+export interface CartsSale {
   epoch: number;
-  items: ItemRow[];
-  payment: string | null;
-  potions: number;
-  gold: number;
   tick: number;
-  /** The balance row's change, as an UPDATE (see stateChangeSql). */
+  carts: { cartId: number; payment: string | null; potions: number; gold: number; items: ItemRow[] }[];
+  /** The balance row's change by the whole batch, as an UPDATE (see stateChangeSql). */
   books: SQL;
-  /** The ledger transaction (see ledgerSql); undefined when there is nothing to post. */
+  /** One ledger transaction per sold cart (see ledgerBatchSql); undefined when there is nothing to post. */
   ledger: { cte: SQL; insert: SQL } | undefined;
 }
 
 /**
- * Sells a cart in one statement: its reserved potions leave stock and reservation, the balance row
- * changes, the ledger transaction is posted and the cart is closed. Callers hold the state and cart locks.
+ * Sells a batch of carts in one statement: their reserved potions leave stock and reservation (summed
+ * per sku first: an UPDATE … FROM with several rows for one target row applies only one of them), the
+ * balance row changes, the ledger transactions are posted and the carts are closed. Callers hold the
+ * state and cart locks.
  */
-export async function sellCart(db: DbOrTx, sale: CartSale): Promise<void> {
+export async function sellCarts(db: DbOrTx, sale: CartsSale): Promise<void> {
+  if (sale.carts.length === 0) return;
   const ctes: SQL[] = [];
-  if (sale.items.length > 0) {
+  const lines = sale.carts.flatMap((c) => c.items);
+  if (lines.length > 0) {
     const values = sql.join(
-      sale.items.map((i) => sql`(${i.sku}::text, ${i.quantity}::int)`),
+      lines.map((i) => sql`(${i.sku}::text, ${i.quantity}::int)`),
       sql`, `,
     );
     ctes.push(sql`sold AS (UPDATE shop.potions p SET quantity = p.quantity - v.quantity, reserved = p.reserved - v.quantity
-      FROM (VALUES ${values}) AS v(sku, quantity) WHERE p.epoch = ${sale.epoch} AND p.sku = v.sku)`);
+      FROM (SELECT sku, sum(quantity)::int AS quantity FROM (VALUES ${values}) AS l(sku, quantity) GROUP BY sku) AS v
+      WHERE p.epoch = ${sale.epoch} AND p.sku = v.sku)`);
   }
   ctes.push(sql`books AS (${sale.books})`);
-  ctes.push(sql`closed AS (UPDATE shop.carts SET status = 'checked_out', payment = ${sale.payment}, total_potions = ${sale.potions},
-    total_gold = ${sale.gold}, closed_at = now(), closed_tick = ${sale.tick} WHERE id = ${sale.cartId})`);
+  const carts = sql.join(
+    sale.carts.map((c) => sql`(${c.cartId}::int, ${c.payment}::text, ${c.potions}::int, ${c.gold}::int)`),
+    sql`, `,
+  );
+  ctes.push(sql`closed AS (UPDATE shop.carts c SET status = 'checked_out', payment = v.payment, total_potions = v.potions,
+    total_gold = v.gold, closed_at = now(), closed_tick = ${sale.tick}
+    FROM (VALUES ${carts}) AS v(id, payment, potions, gold) WHERE c.id = v.id)`);
   if (sale.ledger) ctes.push(sale.ledger.cte);
   await db.execute(sql`WITH ${sql.join(ctes, sql`, `)} ${sale.ledger?.insert ?? sql`SELECT 1`}`);
 }

@@ -1,18 +1,10 @@
 import { withRetry } from '../../../platform/db.js';
 import { errors } from '../../../platform/errors.js';
-import type { CheckoutResult, Customer, SearchPage, SearchQuery } from '../schemas.js';
-import { account, ledgerSql, readCatalog, readState, stateChangeSql } from '../store/books.js';
-import {
-  cartItems,
-  insertCart,
-  insertVisits,
-  lockCart,
-  lockCartForItem,
-  reserveAndPut,
-  searchLineItems,
-  sellCart,
-} from '../store/carts.js';
-import { CATALOG_KEY, historyKey, type ShopDeps } from './context.js';
+import type { Customer, SearchPage, SearchQuery } from '../schemas.js';
+import { readCatalog } from '../store/books.js';
+import { insertCart, insertVisits, lockCartForItem, reserveAndPut, searchLineItems } from '../store/carts.js';
+import { createCheckout } from './checkout.js';
+import { CATALOG_KEY, type ShopDeps } from './context.js';
 
 const PAGE_SIZE = 5;
 
@@ -38,6 +30,7 @@ function decodeCursor(cursor: string): number {
 export function createCartUseCases(deps: ShopDeps) {
   const { db } = deps;
   const invalidate = () => deps.catalogCache.invalidate(CATALOG_KEY);
+  const checkout = createCheckout(deps);
 
   return {
     /** Listed skus with free stock; cached briefly and invalidated after every change of stock. */
@@ -74,56 +67,8 @@ export function createCartUseCases(deps: ShopDeps) {
       await invalidate();
     },
 
-    /** Pays for a cart exactly once: a repeated checkout answers as the first did. */
-    async checkout(cartId: number, payment: string | undefined): Promise<CheckoutResult> {
-      const { result, changed, at } = await withRetry(() =>
-        db.transaction(async (tx) => {
-          // Lock order state → cart → potions, as everywhere else.
-          const s = await readState(tx, true);
-          const cart = await lockCart(tx, cartId);
-          if (!cart) throw errors.notFound(`Cart ${cartId} does not exist.`, 'CART_NOT_FOUND');
-          if (cart.status === 'checked_out') {
-            return {
-              result: { total_potions_bought: cart.total_potions ?? 0, total_gold_paid: cart.total_gold ?? 0 },
-              changed: false,
-              at: s,
-            };
-          }
-          if (cart.status === 'abandoned' || cart.epoch !== s.epoch) {
-            throw errors.conflict(
-              `Cart ${cartId} was abandoned (it outlived its game day or the shop was reset); open a new cart.`,
-              'CART_ABANDONED',
-            );
-          }
-          const items = await cartItems(tx, cartId);
-          let potions = 0;
-          let gold = 0;
-          for (const item of items) {
-            potions += item.quantity;
-            gold += item.quantity * item.unit_price;
-          }
-          // Stock, balance, ledger and cart change in one statement (one round trip instead of five or more).
-          await sellCart(tx, {
-            cartId,
-            epoch: s.epoch,
-            items,
-            payment: payment ?? null,
-            potions,
-            gold,
-            tick: s.tick,
-            books: stateChangeSql({ gold, potions: -potions }),
-            ledger: ledgerSql({ epoch: s.epoch, kind: 'checkout', reference: String(cartId), day: s.day, hour: s.hour, tick: s.tick }, [
-              { account: account.gold, delta: gold },
-              ...items.map((i) => ({ account: account.potions(i.sku), delta: -i.quantity })),
-            ]),
-          });
-          return { result: { total_potions_bought: potions, total_gold_paid: gold }, changed: true, at: s };
-        }),
-      );
-      // A sale changes the catalog and this tick's sales history.
-      if (changed) await deps.catalogCache.invalidate(CATALOG_KEY, historyKey(at.epoch, at.tick));
-      return result;
-    },
+    /** Pays for a cart exactly once: a repeated checkout answers as the first did (batched: see checkout.ts). */
+    checkout,
 
     async search(q: SearchQuery): Promise<SearchPage> {
       const offset = decodeCursor(q.search_page);
