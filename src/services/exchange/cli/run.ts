@@ -106,7 +106,14 @@ export async function runCommand(ctx: CommandContext, err: NodeJS.WritableStream
     return 2;
   }
   const started = performance.now();
+  // A redrawn bar on a terminal; elsewhere (CI logs, pipes) a line every 10% instead of 336 redraws.
+  const terminal = (err as { isTTY?: boolean }).isTTY === true;
   const progress = (done: number) => {
+    if (!terminal) {
+      const step = Math.max(1, Math.ceil(parsed.ticks / 10));
+      if (done % step === 0 || done === parsed.ticks) err.write(`${done}/${parsed.ticks} ticks\n`);
+      return;
+    }
     const width = 30;
     const filled = Math.round((done / parsed.ticks) * width);
     const rate = done / Math.max(0.001, (performance.now() - started) / 1000);
@@ -120,7 +127,7 @@ export async function runCommand(ctx: CommandContext, err: NodeJS.WritableStream
     timeoutMs: parsed.timeoutMs,
     onTick: progress,
   });
-  err.write('\n');
+  if (terminal) err.write('\n');
   const views = runs.map(viewOf);
   const summary = summarize(parsed, views);
   const seconds = (performance.now() - started) / 1000;

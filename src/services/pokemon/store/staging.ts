@@ -10,6 +10,9 @@ import type { ImportType, PokemonRow, RowError, TrainerRow } from '../domain/csv
 const STAGING = 'pokemon_import_staging';
 
 export async function createStaging(db: DbOrTx): Promise<void> {
+  // The checks and the final INSERTs sort the whole file by id: with the default 4 MB of work_mem a
+  // 100,000-row file sorts on disk. This transaction only.
+  await db.execute(sql.raw(`SET LOCAL work_mem = '64MB'`));
   await db.execute(
     sql.raw(`CREATE TEMP TABLE ${STAGING} (
       rn integer NOT NULL, id text, bad boolean NOT NULL, existed boolean NOT NULL DEFAULT false,
@@ -151,7 +154,8 @@ export async function writePokemon(db: DbOrTx, mode: 'insert' | 'upsert'): Promi
     );
   }
   // Insert mode was validated (no id exists) under the same transaction; a concurrent insert of one of
-  // these ids fails the whole statement with a unique violation instead of being overwritten.
+  // these ids fails the whole statement with a unique violation instead of being overwritten. (One
+  // statement writing both tables through a CTE was measured slower: 5.1 s against 2.1 + 2.0 s.)
   const conflict =
     mode === 'upsert'
       ? `ON CONFLICT (id) DO UPDATE SET nickname = excluded.nickname, species = excluded.species, level = excluded.level,
