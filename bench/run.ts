@@ -63,7 +63,9 @@ function freePort(): Promise<number> {
 
 /** Starts `guildhall serve` at warn level (request logs would dominate the measurement) and waits for /ready. */
 async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess }> {
-  const child = spawn(process.execPath, ['bin/guildhall.mjs', 'serve'], {
+  // BENCH_SERVER_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": profile the server under load.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, 'bin/guildhall.mjs', 'serve'], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],

@@ -46,3 +46,41 @@ export function createCoalescer<I, O>(run: (items: I[]) => Promise<O[]>, { maxBa
     },
   };
 }
+
+/** One item's answer from a group commit: its result, or the error that item alone fails with. */
+export type Outcome<O> = { ok: true; result: O } | { ok: false; error: unknown };
+
+/**
+ * Group commit on top of the coalescer: `run` handles a batch in one transaction and answers each item
+ * with an Outcome (a refusal of one item is its Outcome, not a thrown error). When a batch of several
+ * fails as a whole (a constraint, a lost connection), each of its items is tried again on its own, in
+ * order, so that one bad item cannot fail the others; a batch of one fails as it would alone.
+ */
+export function createGroupCommit<I, O>(
+  run: (items: I[]) => Promise<Outcome<O>[]>,
+  options: { maxBatch?: number; maxInFlight?: number } = {},
+) {
+  async function runOrSplit(items: I[]): Promise<Outcome<O>[]> {
+    try {
+      return await run(items);
+    } catch (err) {
+      if (items.length === 1) throw err;
+      const outcomes: Outcome<O>[] = [];
+      for (const item of items) {
+        outcomes.push(
+          await run([item]).then(
+            ([o]) => o as Outcome<O>,
+            (error: unknown) => ({ ok: false as const, error }),
+          ),
+        );
+      }
+      return outcomes;
+    }
+  }
+  const coalescer = createCoalescer(runOrSplit, options);
+  return async (item: I): Promise<O> => {
+    const outcome = await coalescer.add(item);
+    if (!outcome.ok) throw outcome.error;
+    return outcome.result;
+  };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCoalescer } from '../../src/platform/coalesce.js';
+import { createCoalescer, createGroupCommit } from '../../src/platform/coalesce.js';
 
 describe('createCoalescer', () => {
   it('runs items added in the same turn as one batch and answers each caller with its own result', async () => {
@@ -43,5 +43,25 @@ describe('createCoalescer', () => {
     await expect(Promise.all([c.add('a'), c.add('b')])).rejects.toThrow('database down');
     fail = false;
     expect(await c.add('c')).toBe('c');
+  });
+});
+
+describe('createGroupCommit', () => {
+  it('answers each item from its batch, and retries the items of a failed batch one by one', async () => {
+    const batches: number[][] = [];
+    const commit = createGroupCommit(async (items: number[]) => {
+      batches.push(items);
+      if (items.length > 1 && items.includes(13)) throw new Error('a constraint the whole batch hit');
+      if (items[0] === 13) throw new Error('13 alone fails');
+      return items.map((n) => (n % 2 === 0 ? { ok: true as const, result: n * 10 } : { ok: false as const, error: new Error(`odd ${n}`) }));
+    });
+    const answers = await Promise.allSettled([2, 3, 13, 4].map((n) => commit(n)));
+    expect(answers.map((a) => (a.status === 'fulfilled' ? a.value : (a.reason as Error).message))).toEqual([
+      20,
+      'odd 3',
+      '13 alone fails',
+      40,
+    ]);
+    expect(batches).toEqual([[2, 3, 13, 4], [2], [3], [13], [4]]);
   });
 });

@@ -102,61 +102,89 @@ export async function itemsOfCarts(db: DbOrTx, cartIds: number[]): Promise<Map<n
   return items;
 }
 
-type CartForItem = CartRow & { current_epoch: number; name: string | null; price: number | null; in_cart: number };
-
-/**
- * For add-to-cart, in one round trip: the cart (locked), the shop's current epoch, the sku's listing
- * in that epoch and the quantity of it already in the cart.
- */
-export async function lockCartForItem(db: DbOrTx, cartId: number, sku: string): Promise<CartForItem | undefined> {
-  const [row] = await queryRows<CartForItem>(
-    db,
-    sql`SELECT c.id, c.epoch, c.status, c.total_potions, c.total_gold, s.epoch AS current_epoch, l.name, l.price,
-        coalesce((SELECT quantity FROM shop.cart_items ci WHERE ci.cart_id = c.id AND ci.sku = ${sku}), 0) AS in_cart
-      FROM shop.carts c CROSS JOIN shop.state s LEFT JOIN shop.listings l ON l.epoch = s.epoch AND l.sku = ${sku}
-      WHERE c.id = ${cartId} AND s.id = 1 FOR UPDATE OF c`,
+/** Locks carts for add-to-cart (id order) and reads the shop's current epoch (not locked). */
+export async function lockCartsForItems(
+  db: DbOrTx,
+  cartIds: number[],
+): Promise<{ epoch: number; carts: { id: number; epoch: number; status: CartRow['status'] }[] }> {
+  const ids = sql.join(
+    cartIds.map((id) => sql`${id}::int`),
+    sql`, `,
   );
+  const [row] = await queryRows<{ epoch: number; carts: { id: number; epoch: number; status: CartRow['status'] }[] }>(
+    db,
+    sql`WITH c AS (SELECT id, epoch, status FROM shop.carts WHERE id IN (${ids}) ORDER BY id FOR UPDATE)
+      SELECT s.epoch, coalesce((SELECT json_agg(json_build_object('id', c.id, 'epoch', c.epoch, 'status', c.status)) FROM c), '[]'::json) AS carts
+      FROM shop.state s WHERE s.id = 1`,
+  );
+  if (!row) throw new Error('shop.state row missing: run the shop migrations');
   return row;
 }
 
-export interface ItemRow {
-  sku: string;
-  quantity: number;
-  unit_price: number;
-}
-
-export async function cartItems(db: DbOrTx, cartId: number): Promise<ItemRow[]> {
-  return queryRows<ItemRow>(db, sql`SELECT sku, quantity, unit_price FROM shop.cart_items WHERE cart_id = ${cartId} ORDER BY sku`);
-}
-
-export interface CartLine {
-  cartId: number;
-  epoch: number;
-  sku: string;
-  name: string;
-  quantity: number;
-  unitPrice: number;
-}
-
 /**
- * Puts `quantity` of a sku in a cart, first changing the sku's reservation by `delta` (in the same
- * statement); false, with nothing written, when fewer than `delta` potions are free.
+ * For add-to-cart, after the carts are locked (so that this statement's snapshot sees every line their
+ * earlier holders committed): the skus' listings in `epoch`, their free stock — locking their potion rows
+ * (sku order) — and the quantities the carts already hold of them.
  */
-export async function reserveAndPut(db: DbOrTx, line: CartLine, delta: number): Promise<boolean> {
-  const { cartId, epoch, sku, name, quantity, unitPrice } = line;
-  const put = sql`INSERT INTO shop.cart_items (cart_id, sku, name, quantity, unit_price)`;
-  const upsert = sql`ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity, unit_price = EXCLUDED.unit_price RETURNING id`;
-  const values = sql`${cartId}::int, ${sku}::text, ${name}::text, ${quantity}::int, ${unitPrice}::int`;
-  const rows = await queryRows<{ id: number }>(
-    db,
-    delta === 0
-      ? sql`${put} VALUES (${values}) ${upsert}`
-      : sql`WITH reserved AS (
-          UPDATE shop.potions SET reserved = reserved + ${delta}
-          WHERE epoch = ${epoch} AND sku = ${sku} AND quantity - reserved >= ${delta} RETURNING sku
-        ) ${put} SELECT ${values} FROM reserved ${upsert}`,
+export async function readItemContext(
+  db: DbOrTx,
+  epoch: number,
+  cartIds: number[],
+  skus: string[],
+): Promise<{
+  listings: Map<string, { name: string; price: number }>;
+  free: Map<string, number>;
+  inCart: { cartId: number; sku: string; quantity: number }[];
+}> {
+  const ids = sql.join(
+    cartIds.map((id) => sql`${id}::int`),
+    sql`, `,
   );
-  return rows.length === 1;
+  const skuList = sql.join(
+    skus.map((sku) => sql`${sku}::text`),
+    sql`, `,
+  );
+  const rows = await queryRows<{ kind: 'p' | 'l' | 'i'; sku: string; cart_id: number | null; n: number; name: string | null }>(
+    db,
+    sql`WITH p AS MATERIALIZED (SELECT sku, quantity - reserved AS free FROM shop.potions
+          WHERE epoch = ${epoch} AND sku IN (${skuList}) ORDER BY sku FOR UPDATE)
+      SELECT 'p' AS kind, sku, NULL::int AS cart_id, free AS n, NULL::text AS name FROM p
+      UNION ALL SELECT 'l', sku, NULL, price, name FROM shop.listings WHERE epoch = ${epoch} AND sku IN (${skuList})
+      UNION ALL SELECT 'i', sku, cart_id, quantity, NULL FROM shop.cart_items WHERE cart_id IN (${ids}) AND sku IN (${skuList})`,
+  );
+  const listings = new Map<string, { name: string; price: number }>();
+  const free = new Map<string, number>();
+  const inCart: { cartId: number; sku: string; quantity: number }[] = [];
+  for (const r of rows) {
+    if (r.kind === 'p') free.set(r.sku, Number(r.n));
+    else if (r.kind === 'l') listings.set(r.sku, { name: r.name ?? r.sku, price: Number(r.n) });
+    else inCart.push({ cartId: Number(r.cart_id), sku: r.sku, quantity: Number(r.n) });
+  }
+  return { listings, free, inCart };
+}
+
+/** Changes the skus' reservations and writes the cart lines, in one statement. Callers hold the locks. */
+export async function writeCartItems(
+  db: DbOrTx,
+  epoch: number,
+  reserve: ReadonlyMap<string, number>,
+  lines: readonly { cartId: number; sku: string; name: string; quantity: number; unitPrice: number }[],
+): Promise<void> {
+  if (lines.length === 0) return;
+  const values = sql.join(
+    lines.map((l) => sql`(${l.cartId}::int, ${l.sku}::text, ${l.name}::text, ${l.quantity}::int, ${l.unitPrice}::int)`),
+    sql`, `,
+  );
+  const reserved =
+    reserve.size === 0
+      ? sql``
+      : sql`WITH reserved AS (UPDATE shop.potions p SET reserved = p.reserved + v.delta
+          FROM (VALUES ${sql.join(
+            [...reserve].map(([sku, delta]) => sql`(${sku}::text, ${delta}::int)`),
+            sql`, `,
+          )}) AS v(sku, delta) WHERE p.epoch = ${epoch} AND p.sku = v.sku) `;
+  await db.execute(sql`${reserved}INSERT INTO shop.cart_items (cart_id, sku, name, quantity, unit_price) VALUES ${values}
+    ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity, unit_price = EXCLUDED.unit_price`);
 }
 
 export interface CartsSale {

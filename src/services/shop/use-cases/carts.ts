@@ -1,8 +1,8 @@
-import { withRetry } from '../../../platform/db.js';
 import { errors } from '../../../platform/errors.js';
 import type { Customer, SearchPage, SearchQuery } from '../schemas.js';
 import { readCatalog } from '../store/books.js';
-import { insertCart, insertVisits, lockCartForItem, reserveAndPut, searchLineItems } from '../store/carts.js';
+import { insertCart, insertVisits, searchLineItems } from '../store/carts.js';
+import { createSetItem } from './cart-items.js';
 import { createCheckout } from './checkout.js';
 import { CATALOG_KEY, type ShopDeps } from './context.js';
 
@@ -29,8 +29,8 @@ function decodeCursor(cursor: string): number {
 
 export function createCartUseCases(deps: ShopDeps) {
   const { db } = deps;
-  const invalidate = () => deps.catalogCache.invalidate(CATALOG_KEY);
   const checkout = createCheckout(deps);
+  const setItem = createSetItem(deps);
 
   return {
     /** Listed skus with free stock; cached briefly and invalidated after every change of stock. */
@@ -46,25 +46,9 @@ export function createCartUseCases(deps: ShopDeps) {
       return { cart_id: await insertCart(db, customer) };
     },
 
-    /** Sets the quantity of a sku in a cart, reserving (or releasing) stock at the price listed now. */
+    /** Sets the quantity of a sku in a cart, reserving (or releasing) stock at the price listed now (batched: see cart-items.ts). */
     async setItem(cartId: number, sku: string, quantity: number): Promise<void> {
-      await withRetry(() =>
-        db.transaction(async (tx) => {
-          const cart = await lockCartForItem(tx, cartId, sku);
-          if (!cart) throw errors.notFound(`Cart ${cartId} does not exist.`, 'CART_NOT_FOUND');
-          if (cart.status !== 'open' || cart.epoch !== cart.current_epoch) {
-            const why = cart.status === 'open' ? 'from before the last reset' : cart.status.replace('_', ' ');
-            throw errors.conflict(`Cart ${cartId} is ${why}; open a new cart.`, 'CART_CLOSED');
-          }
-          if (cart.name === null || cart.price === null) throw errors.notFound(`${sku} is not in the catalog.`, 'SKU_NOT_LISTED');
-          const delta = quantity - Number(cart.in_cart);
-          const line = { cartId, epoch: cart.epoch, sku, name: cart.name, quantity, unitPrice: cart.price };
-          if (!(await reserveAndPut(tx, line, delta))) {
-            throw errors.conflict(`Not enough ${cart.name} in stock for ${quantity}.`, 'OUT_OF_STOCK');
-          }
-        }),
-      );
-      await invalidate();
+      await setItem({ cartId, sku, quantity });
     },
 
     /** Pays for a cart exactly once: a repeated checkout answers as the first did (batched: see checkout.ts). */

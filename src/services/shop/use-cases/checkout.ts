@@ -1,4 +1,4 @@
-import { createCoalescer } from '../../../platform/coalesce.js';
+import { createGroupCommit, type Outcome } from '../../../platform/coalesce.js';
 import { withRetry } from '../../../platform/db.js';
 import { errors } from '../../../platform/errors.js';
 import { type CheckoutCart, type CheckoutDecision, type CheckoutRequest, decideCheckouts } from '../domain/checkout.js';
@@ -7,9 +7,7 @@ import { account, ledgerBatchSql, stateChangeSql } from '../store/books.js';
 import { itemsOfCarts, lockForCheckout, sellCarts } from '../store/carts.js';
 import { CATALOG_KEY, historyKey, type ShopDeps } from './context.js';
 
-type Outcome = { ok: true; result: CheckoutResult } | { ok: false; error: unknown };
-
-function outcomeOf(cartId: number, d: CheckoutDecision): Outcome {
+function outcomeOf(cartId: number, d: CheckoutDecision): Outcome<CheckoutResult> {
   switch (d.kind) {
     case 'not_found':
       return { ok: false, error: errors.notFound(`Cart ${cartId} does not exist.`, 'CART_NOT_FOUND') };
@@ -80,35 +78,16 @@ export function createCheckout(deps: ShopDeps, { maxBatch = 256 } = {}) {
     );
   }
 
-  async function run(batch: CheckoutRequest[]): Promise<Outcome[]> {
-    let settled: Awaited<ReturnType<typeof transact>>;
-    try {
-      settled = await transact(batch);
-    } catch (err) {
-      if (batch.length === 1) throw err;
-      // One bad cart must not fail the others: each goes again on its own, in arrival order.
-      const outcomes: Outcome[] = [];
-      for (const r of batch)
-        outcomes.push(
-          await run([r]).then(
-            ([o]) => o as Outcome,
-            (error: unknown) => ({ ok: false, error }),
-          ),
-        );
-      return outcomes;
-    }
+  async function run(batch: CheckoutRequest[]): Promise<Outcome<CheckoutResult>[]> {
+    const settled = await transact(batch);
     // A sale changes the catalog and this tick's sales history.
     if (settled.soldAt) await deps.catalogCache.invalidate(CATALOG_KEY, historyKey(settled.soldAt.epoch, settled.soldAt.tick));
     return settled.outcomes;
   }
 
   // One batch at a time: batches serialize on the state lock anyway, and the next one gathers meanwhile.
-  const coalescer = createCoalescer(run, { maxBatch, maxInFlight: 1 });
+  const checkout = createGroupCommit(run, { maxBatch, maxInFlight: 1 });
 
   /** Pays for a cart exactly once: a repeated checkout answers as the first did. */
-  return async function checkout(cartId: number, payment: string | undefined): Promise<CheckoutResult> {
-    const outcome = await coalescer.add({ cartId, payment: payment ?? null });
-    if (!outcome.ok) throw outcome.error;
-    return outcome.result;
-  };
+  return (cartId: number, payment: string | undefined): Promise<CheckoutResult> => checkout({ cartId, payment: payment ?? null });
 }
