@@ -31,6 +31,11 @@ export interface CallOptions {
   /** Whether a JSON body is expected in the answer. */
   json?: boolean;
   timeoutMs: number;
+  /**
+   * A limit shared by several calls (a tick's): the call times out at whichever comes first, and is not
+   * sent at all once `deadline` (performance.now() time) has passed.
+   */
+  budget?: { deadline: number; ms: number };
 }
 
 export function joinUrl(baseUrl: string, path: string): string {
@@ -108,6 +113,26 @@ function send(
 export async function callShop(shop: ShopEndpoint, method: 'GET' | 'POST', path: string, options: CallOptions): Promise<CallOutcome> {
   const started = performance.now();
   const latency = () => Math.round(performance.now() - started);
+  const what = `${method} ${path}`;
+  const failed = (status: number | null, reason: FailureReason, error: string): CallOutcome => ({
+    ok: false,
+    status,
+    body: undefined,
+    latencyMs: latency(),
+    reason,
+    error,
+  });
+  const { timeoutMs, budget } = options;
+  const byBudget = budget !== undefined && budget.deadline < started + timeoutMs;
+  const timedOut = () =>
+    failed(
+      null,
+      'timeout',
+      byBudget
+        ? `${what} was not answered within this tick's budget of ${budget.ms} ms (${timeoutMs} ms per call, ${budget.ms} ms per tick): the shop answers too slowly`
+        : `${what} timed out after ${timeoutMs} ms`,
+    );
+  if (byBudget && budget.deadline <= started) return timedOut();
   const headers: Record<string, string> = { accept: '*/*' };
   if (options.auth !== false) headers.access_token = shop.apiKey;
   const payload = options.body !== undefined ? JSON.stringify(options.body) : undefined;
@@ -115,64 +140,31 @@ export async function callShop(shop: ShopEndpoint, method: 'GET' | 'POST', path:
     headers['content-type'] = 'application/json';
     headers['content-length'] = String(Buffer.byteLength(payload));
   }
-  const what = `${method} ${path}`;
   let answer: RawAnswer;
   try {
-    answer = await send(new URL(joinUrl(shop.baseUrl, path)), method, headers, payload, started + options.timeoutMs);
+    const deadline = byBudget ? budget.deadline : started + timeoutMs;
+    answer = await send(new URL(joinUrl(shop.baseUrl, path)), method, headers, payload, deadline);
   } catch (err) {
-    if (err instanceof CallTimeout) {
-      return {
-        ok: false,
-        status: null,
-        body: undefined,
-        latencyMs: latency(),
-        reason: 'timeout',
-        error: `${what} timed out after ${options.timeoutMs} ms`,
-      };
-    }
+    if (err instanceof CallTimeout) return timedOut();
     const detail = (err as { code?: string }).code ?? (err as Error).message;
-    return {
-      ok: false,
-      status: null,
-      body: undefined,
-      latencyMs: latency(),
-      reason: 'unreachable',
-      error: `${what} failed: shop unreachable (${detail})`,
-    };
+    return failed(null, 'unreachable', `${what} failed: shop unreachable (${detail})`);
   }
   const { status, text } = answer;
   if (REDIRECTS.has(status)) {
-    return {
-      ok: false,
-      status: null,
-      body: undefined,
-      latencyMs: latency(),
-      reason: 'unreachable',
-      error: `${what} failed: shop unreachable (answered ${status}, a redirect${answer.location ? ` to ${answer.location}` : ''}; the exchange does not follow redirects)`,
-    };
+    return failed(
+      null,
+      'unreachable',
+      `${what} failed: shop unreachable (answered ${status}, a redirect${answer.location ? ` to ${answer.location}` : ''}; the exchange does not follow redirects)`,
+    );
   }
   if (status < 200 || status > 299) {
     const snippet = text.length > 160 ? `${text.slice(0, 157)}...` : text;
-    return {
-      ok: false,
-      status,
-      body: undefined,
-      latencyMs: latency(),
-      reason: 'http_status',
-      error: `${what} answered ${status}${snippet ? `: ${snippet}` : ''}`,
-    };
+    return failed(status, 'http_status', `${what} answered ${status}${snippet ? `: ${snippet}` : ''}`);
   }
   if (!options.json) return { ok: true, status, body: undefined, latencyMs: latency() };
   try {
     return { ok: true, status, body: JSON.parse(text) as unknown, latencyMs: latency() };
   } catch {
-    return {
-      ok: false,
-      status,
-      body: undefined,
-      latencyMs: latency(),
-      reason: 'shape',
-      error: `${what} answered ${status} with a body that is not JSON: ${text.slice(0, 80) || '(empty)'}`,
-    };
+    return failed(status, 'shape', `${what} answered ${status} with a body that is not JSON: ${text.slice(0, 80) || '(empty)'}`);
   }
 }

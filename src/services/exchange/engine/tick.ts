@@ -112,20 +112,9 @@ export async function runShopTick(input: TickInput): Promise<TickResult> {
     }
   };
   const budgetMs = input.budgetMs ?? 3 * timeoutMs;
-  const deadline = performance.now() + budgetMs;
-  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, opts: { auth?: boolean; json?: boolean } = {}) => {
-    const left = Math.floor(deadline - performance.now());
-    if (left >= timeoutMs) return callShop(shop, method, path, { body, timeoutMs, ...opts });
-    const outcome: CallOutcome =
-      left > 0
-        ? await callShop(shop, method, path, { body, timeoutMs: left, ...opts })
-        : { ok: false, status: null, body: undefined, latencyMs: 0, reason: 'timeout', error: '' };
-    if (outcome.reason !== 'timeout') return outcome;
-    return {
-      ...outcome,
-      error: `${method} ${path} was not answered within this tick's budget of ${budgetMs} ms (${timeoutMs} ms per call, ${budgetMs} ms per tick): the shop answers too slowly`,
-    };
-  };
+  const budget = { deadline: performance.now() + budgetMs, ms: budgetMs };
+  const call = (method: 'GET' | 'POST', path: string, body?: unknown, opts: { auth?: boolean; json?: boolean } = {}) =>
+    callShop(shop, method, path, { body, timeoutMs, budget, ...opts });
   const invalid = (message: string) => ({ message, reason: 'invalid' });
 
   const g = gameTime(tick);

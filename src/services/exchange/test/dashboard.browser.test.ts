@@ -2,13 +2,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchChromium } from '../../../../test/browser.js';
 import { buildTestApp, type TestApp } from '../../../../test/harness.js';
 import { createExchangeService } from '../index.js';
 import { createShopFixture, type FixtureShop } from './fixtures/simple-shop.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN = 'exchange-operator-key-for-tests';
 // The committed screenshot is refreshed on demand only (UPDATE_SCREENSHOTS=1), so test runs leave the tree clean.
 const DOCS = fileURLToPath(new URL('../../../../docs/', import.meta.url));
@@ -43,19 +43,7 @@ describe.runIf(existsSync(CHROMIUM))('dashboard in headless Chromium', () => {
       });
     }
     await t.app.inject({ method: 'POST', url: '/exchange/clock/advance', headers: auth, payload: { ticks: 60 } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
