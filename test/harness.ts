@@ -74,7 +74,7 @@ export async function createTestPlatform(options: TestPlatformOptions = {}): Pro
     databaseUrl,
     async close() {
       await close();
-      if (useRedis && TEST_REDIS_URL) await deleteKeys(TEST_REDIS_URL, prefix);
+      if (useRedis && TEST_REDIS_URL) await deleteRedisKeys(TEST_REDIS_URL, prefix);
       await dropDatabase?.();
     },
   };
@@ -114,8 +114,10 @@ async function createDatabaseFromTemplate(url: string, name: string, template: s
   }
 }
 
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true });
+/** Deletes every key under `prefix` (a test file's or a cluster's); one connection, no retry loop, no stray 'error' events. */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
   try {
     await redis.connect();
     let cursor = '0';

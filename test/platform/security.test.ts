@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errors } from '../../src/platform/errors.js';
@@ -12,10 +12,10 @@ import { redactUrl } from '../../src/platform/logger.js';
 import { equalDigests, safeEqual } from '../../src/platform/secrets.js';
 import type { ServiceModule } from '../../src/platform/service.js';
 import { exchangeService } from '../../src/services/exchange/index.js';
+import { CHROMIUM, launchChromium } from '../browser.js';
 import { buildTestApp, type TestApp } from '../harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 
 const probe: ServiceModule = {
   name: 'probe',
@@ -98,17 +98,7 @@ describe.runIf(existsSync(CHROMIUM))('the CSP in headless Chromium', () => {
   beforeAll(async () => {
     t = await buildTestApp([exchangeService], { env: { EXCHANGE_TICK_SECONDS: '0' } });
     url = await t.app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -110,29 +110,35 @@ async function underLoad(cluster: Cluster, load: Load, outage: () => Promise<voi
   }
 }
 
+/** A private PostgreSQL and Redis with a cluster (2 APIs, 1 worker) on them, for one describe block. */
+function ownServers() {
+  let postgres: OwnPostgres | undefined;
+  let redis: OwnRedis | undefined;
+  let cluster: Cluster | undefined;
+
+  beforeAll(async () => {
+    postgres = await startOwnPostgres(binDir as string);
+    redis = await startOwnRedis();
+    cluster = await startCluster({ postgresUrl: postgres.url, redisUrl: redis.url, apis: 2, workers: 1 });
+  }, 420_000);
+
+  afterAll(async () => {
+    if (cluster) await bounded(cluster.close(), 60_000);
+    if (redis) await bounded(redis.close(), 20_000);
+    await postgres?.close();
+  }, 120_000);
+
+  return { postgres: () => postgres as OwnPostgres, redis: () => redis as OwnRedis, cluster: () => cluster as Cluster };
+}
+
 describe.runIf(enabled)(
   'faults: dependencies killed under load (runs with TEST_DATABASE_URL where initdb/postgres and redis-server are installed)',
   () => {
     describe('Redis killed (SIGKILL, data lost) and restarted', () => {
-      let postgres: OwnPostgres | undefined;
-      let redis: OwnRedis | undefined;
-      let cluster: Cluster | undefined;
-
-      beforeAll(async () => {
-        postgres = await startOwnPostgres(binDir as string);
-        redis = await startOwnRedis();
-        cluster = await startCluster({ postgresUrl: postgres.url, redisUrl: redis.url, apis: 2, workers: 1 });
-      }, 420_000);
-
-      afterAll(async () => {
-        if (cluster) await bounded(cluster.close(), 60_000);
-        if (redis) await bounded(redis.close(), 20_000);
-        await postgres?.close();
-      }, 120_000);
+      const own = ownServers();
 
       it('answers 503 while Redis is down, recovers by itself, and loses no queued battle', async () => {
-        const c = cluster as Cluster;
-        const own = redis as OwnRedis;
+        const c = own.cluster();
         const load = allFlows(
           c.apis.map((a) => a.url),
           c.dbHandle.db,
@@ -141,10 +147,10 @@ describe.runIf(enabled)(
         let acceptedBeforeKill = 0;
         await underLoad(c, load, async () => {
           acceptedBeforeKill = load.arena.accepted.length;
-          await own.kill();
+          await own.redis().kill();
           await waitForReady(c, 503, { status: 'unavailable', database: 'up', redis: 'down' });
           await sleep(3_000);
-          await own.start();
+          await own.redis().start();
         });
         // Battles accepted before the kill were in the wiped queue (or already fought): all fought.
         expect(acceptedBeforeKill).toBeGreaterThan(0);
@@ -152,35 +158,20 @@ describe.runIf(enabled)(
     });
 
     describe('PostgreSQL killed (immediate shutdown, crash recovery) and restarted', () => {
-      let postgres: OwnPostgres | undefined;
-      let redis: OwnRedis | undefined;
-      let cluster: Cluster | undefined;
-
-      beforeAll(async () => {
-        postgres = await startOwnPostgres(binDir as string);
-        redis = await startOwnRedis();
-        cluster = await startCluster({ postgresUrl: postgres.url, redisUrl: redis.url, apis: 2, workers: 1 });
-      }, 420_000);
-
-      afterAll(async () => {
-        if (cluster) await bounded(cluster.close(), 60_000);
-        if (redis) await bounded(redis.close(), 20_000);
-        await postgres?.close();
-      }, 120_000);
+      const own = ownServers();
 
       it('answers 503 while PostgreSQL is down, the pools recover without a restart, and nothing is half-written', async () => {
-        const c = cluster as Cluster;
-        const own = postgres as OwnPostgres;
+        const c = own.cluster();
         const load = allFlows(
           c.apis.map((a) => a.url),
           c.dbHandle.db,
           false,
         );
         await underLoad(c, load, async () => {
-          await own.kill();
+          await own.postgres().kill();
           await waitForReady(c, 503, { status: 'unavailable', database: 'down', redis: 'up' });
           await sleep(3_000);
-          await own.start();
+          await own.postgres().start();
         });
       }, 420_000);
     });

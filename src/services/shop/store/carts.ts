@@ -41,6 +41,13 @@ export interface CartRow {
   total_gold: number | null;
 }
 
+/** Cart ids as an SQL list for `IN (…)`. */
+const cartIdList = (cartIds: readonly number[]) =>
+  sql.join(
+    cartIds.map((id) => sql`${id}::int`),
+    sql`, `,
+  );
+
 /** The balance row's epoch and game time, and the carts of one checkout batch, as locked for it. */
 export interface CheckoutLocks {
   epoch: number;
@@ -58,10 +65,7 @@ export interface CheckoutLocks {
  * the wait), which is why the carts' items are read by a later statement (itemsOfCarts).
  */
 export async function lockForCheckout(db: DbOrTx, cartIds: number[]): Promise<CheckoutLocks> {
-  const ids = sql.join(
-    cartIds.map((id) => sql`${id}::int`),
-    sql`, `,
-  );
+  const ids = cartIdList(cartIds);
   const [row] = await queryRows<{ epoch: number; game_day: string | null; game_hour: number | null; tick: number; carts: CartRow[] }>(
     db,
     sql`WITH s AS (SELECT epoch, game_day, game_hour, tick FROM shop.state WHERE id = 1 FOR UPDATE),
@@ -86,10 +90,7 @@ export interface ItemRow {
 export async function itemsOfCarts(db: DbOrTx, cartIds: number[]): Promise<Map<number, ItemRow[]>> {
   const items = new Map<number, ItemRow[]>();
   if (cartIds.length === 0) return items;
-  const ids = sql.join(
-    cartIds.map((id) => sql`${id}::int`),
-    sql`, `,
-  );
+  const ids = cartIdList(cartIds);
   const rows = await queryRows<ItemRow & { cart_id: number }>(
     db,
     sql`SELECT cart_id, sku, quantity, unit_price FROM shop.cart_items WHERE cart_id IN (${ids}) ORDER BY cart_id, sku`,
@@ -107,10 +108,7 @@ export async function lockCartsForItems(
   db: DbOrTx,
   cartIds: number[],
 ): Promise<{ epoch: number; carts: { id: number; epoch: number; status: CartRow['status'] }[] }> {
-  const ids = sql.join(
-    cartIds.map((id) => sql`${id}::int`),
-    sql`, `,
-  );
+  const ids = cartIdList(cartIds);
   const [row] = await queryRows<{ epoch: number; carts: { id: number; epoch: number; status: CartRow['status'] }[] }>(
     db,
     sql`WITH c AS (SELECT id, epoch, status FROM shop.carts WHERE id IN (${ids}) ORDER BY id FOR UPDATE)
@@ -136,10 +134,7 @@ export async function readItemContext(
   free: Map<string, number>;
   inCart: { cartId: number; sku: string; quantity: number }[];
 }> {
-  const ids = sql.join(
-    cartIds.map((id) => sql`${id}::int`),
-    sql`, `,
-  );
+  const ids = cartIdList(cartIds);
   const skuList = sql.join(
     skus.map((sku) => sql`${sku}::text`),
     sql`, `,
