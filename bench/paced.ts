@@ -4,6 +4,7 @@
 // written, so the generator's own timer jitter is not charged to the server. autocannon's
 // `overallRate` instead sends each second's quota in a burst at the start of the second, which measures
 // the queue the burst builds rather than the server's latency at that rate.
+import { appendFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import type { LoadResult } from './types.js';
 
@@ -33,6 +34,10 @@ export async function pacedLoad(options: PacedOptions): Promise<LoadResult> {
   const total = warmUp + Math.round(rate * durationSec);
   const intervalMs = 1000 / rate;
   const latencies: number[] = [];
+  // BENCH_SLOW_LOG=file: appends "slow <epoch ms sent> <ms>" for every measured request slower than 5 ms,
+  // to line up with the server's own timeline (GC, stalls) when hunting the tail.
+  const slowLog = process.env.BENCH_SLOW_LOG;
+  const slow: string[] = [];
   let errors = 0;
   let non2xx = 0;
   const inFlight: Promise<void>[] = [];
@@ -44,7 +49,9 @@ export async function pacedLoad(options: PacedOptions): Promise<LoadResult> {
         res.resume();
         res.on('end', () => {
           if (i >= warmUp) {
-            latencies.push(performance.now() - sent);
+            const ms = performance.now() - sent;
+            latencies.push(ms);
+            if (slowLog && ms > 5) slow.push(`slow ${Math.round(performance.timeOrigin + sent)} ${ms.toFixed(1)}`);
             if ((res.statusCode ?? 0) >= 300) non2xx++;
           }
           resolve();
@@ -68,6 +75,7 @@ export async function pacedLoad(options: PacedOptions): Promise<LoadResult> {
   await Promise.all(inFlight);
   const elapsedSec = (performance.now() - measuredFrom) / 1000;
   agent.destroy();
+  if (slowLog && slow.length > 0) appendFileSync(slowLog, `${slow.join('\n')}\n`);
   const sorted = latencies.sort((a, b) => a - b);
   const round = (ms: number) => Math.round(ms * 100) / 100;
   return {

@@ -1,6 +1,7 @@
 // npm run bench [-- scenario-or-prefix …]
 // Starts a bare-Fastify baseline and the Guildhall server (embedded database, or DATABASE_URL /
 // REDIS_URL when set), runs the scenarios with autocannon, prints a table of ratios to the baseline
+// (re-measured around each throughput run)
 // and writes bench/results/latest.json.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,8 +17,7 @@ const root = new URL('..', import.meta.url).pathname;
 const durationSec = Number(process.env.BENCH_DURATION ?? 10);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
-async function load(options: Parameters<BenchContext['load']>[0]): Promise<LoadResult> {
-  const result = await autocannon({ duration: durationSec, connections, ...options });
+function toLoadResult(result: autocannon.Result): LoadResult {
   return {
     requestsPerSec: result.requests.average,
     p50Ms: result.latency.p50,
@@ -25,6 +25,24 @@ async function load(options: Parameters<BenchContext['load']>[0]): Promise<LoadR
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     requests: result.requests.total,
+  };
+}
+
+/**
+ * Closed-loop load. A duration-based run (a throughput figure) is bracketed by two half-length runs
+ * of the bare baseline: the machine's speed drifts over a run of many minutes (shared hosts), and a
+ * ratio to a baseline measured minutes earlier would carry that drift.
+ */
+function loader(baselineUrl: string): BenchContext['load'] {
+  return async (options) => {
+    const run = () => autocannon({ duration: durationSec, connections, ...options });
+    if (options.amount !== undefined) return toLoadResult(await run());
+    const half = () =>
+      autocannon({ url: baselineUrl, duration: Math.max(1, durationSec / 2), connections: options.connections ?? connections });
+    const before = await half();
+    const result = toLoadResult(await run());
+    const after = await half();
+    return { ...result, baselineRequestsPerSec: (before.requests.average + after.requests.average) / 2 };
   };
 }
 
@@ -120,18 +138,23 @@ async function main(): Promise<void> {
   const backend = `${process.env.DATABASE_URL ? 'postgres' : 'pglite'}${process.env.REDIS_URL ? '+redis' : ''}`;
   console.log(`bench: ${chosen.length} scenario(s), ${durationSec}s each, ${connections} connections, ${backend}, ${cpus().length} cpu(s)`);
 
+  // The baseline stays up (idle between its runs) so that every throughput figure is compared with it
+  // measured at the same time; this first run is the headline figure.
   const baseline = await start([join(root, 'node_modules/tsx/dist/cli.mjs'), 'bench/baseline.ts'], {}, /LISTENING (\S+)/);
-  const baselineLoad = await load({ url: `${baseline.match[1]}/` });
-  await stop(baseline.child);
+  const baselineUrl = `${baseline.match[1]}/`;
+  const load = loader(baselineUrl);
+  const baselineLoad = toLoadResult(await autocannon({ url: baselineUrl, duration: durationSec, connections }));
   console.log(`baseline (bare Fastify hello world): ${fmt(baselineLoad.requestsPerSec)} req/s, p99 ${baselineLoad.p99Ms} ms`);
 
   const port = await freePort();
   const server = await startServer({ ...env, PORT: String(port) });
   const baseUrl = `http://127.0.0.1:${port}`;
-  const paced: BenchContext['paced'] = async (options) => ({
-    ...(await pacedLoad({ durationSec, ...options })),
-    rate: options.rate,
-  });
+  // Latency targets are absolute; the bare baseline's p99 at the same rate, measured just before, says
+  // how much of the tail is the machine's own (scheduler, load generator) rather than the server's.
+  const paced: BenchContext['paced'] = async (options) => {
+    const bare = await pacedLoad({ url: baselineUrl, rate: options.rate, durationSec: Math.max(2, durationSec / 2) });
+    return { ...(await pacedLoad({ durationSec, ...options })), rate: options.rate, baselineP99Ms: bare.p99Ms };
+  };
   const ctx: BenchContext = { baseUrl, env, durationSec, connections, load, paced };
   const rows: Record<string, unknown>[] = [];
   let failed = 0;
@@ -146,7 +169,9 @@ async function main(): Promise<void> {
         rows.push({ scenario: scenario.name, error: String(err) });
         continue;
       }
-      const ratio = result.load ? result.load.requestsPerSec / baselineLoad.requestsPerSec : undefined;
+      const ratio = result.load
+        ? result.load.requestsPerSec / (result.load.baselineRequestsPerSec ?? baselineLoad.requestsPerSec)
+        : undefined;
       const t = scenario.target;
       const met =
         (t?.minRatio === undefined || (ratio !== undefined && ratio >= t.minRatio)) &&
@@ -162,7 +187,7 @@ async function main(): Promise<void> {
         notes: result.paced
           ? {
               ...result.notes,
-              [`at ${result.paced.rate} req/s`]: `p50 ${result.paced.p50Ms} ms, p99 ${result.paced.p99Ms} ms, errors ${result.paced.errors + result.paced.non2xx}`,
+              [`at ${result.paced.rate} req/s`]: `p50 ${result.paced.p50Ms} ms, p99 ${result.paced.p99Ms} ms, errors ${result.paced.errors + result.paced.non2xx} (bare baseline p99 ${result.paced.baselineP99Ms} ms)`,
             }
           : result.notes,
         paced: result.paced,
@@ -172,6 +197,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stop(server.child);
+    await stop(baseline.child);
     rmSync(dataDir, { recursive: true, force: true });
   }
 
@@ -183,6 +209,7 @@ async function main(): Promise<void> {
       'p50 ms'.padStart(7),
       'p99 ms'.padStart(7),
       'errors'.padStart(7),
+      'base/s'.padStart(7),
       'ratio'.padStart(7),
       'wall ms'.padStart(8),
       'target'.padStart(14),
@@ -207,6 +234,7 @@ async function main(): Promise<void> {
         fmt(r.p50Ms as number | undefined, 1).padStart(7),
         fmt(r.p99Ms as number | undefined, 1).padStart(7),
         String(r.error ? 'FAILED' : ((r.errors as number | undefined) ?? 0) + ((r.non2xx as number | undefined) ?? 0)).padStart(7),
+        fmt(r.baselineRequestsPerSec as number | undefined).padStart(7),
         fmt(r.ratio as number | undefined, 3).padStart(7),
         fmt(r.wallMs as number | undefined).padStart(8),
         targetText.padStart(14),

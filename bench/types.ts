@@ -8,13 +8,18 @@ export interface LoadResult {
   errors: number;
   non2xx: number;
   requests: number;
+  /**
+   * The bare-Fastify baseline's requests/s measured right around this load (half before, half after):
+   * the ratio compares the two under the same machine conditions. Set on duration-based loads.
+   */
+  baselineRequestsPerSec?: number;
 }
 
 export interface ScenarioResult {
   /** Throughput scenarios: compared with the baseline's requests/s. */
   load?: LoadResult;
   /** Latency at a fixed rate (ctx.paced); `maxP99Ms` applies to it when present, else to `load`. */
-  paced?: LoadResult & { rate: number };
+  paced?: LoadResult & { rate: number; baselineP99Ms: number };
   /** Timed scenarios (imports, creation, draws, ticks): wall time of the measured work. */
   wallMs?: number;
   /** Free-form figures worth reporting (rows loaded, ticks per second, …). */
@@ -35,11 +40,14 @@ export interface BenchContext {
   env: Record<string, string>;
   durationSec: number;
   connections: number;
+  /** Closed-loop load with autocannon; a duration-based one (no `amount`) is bracketed by baseline runs. */
   load(
     options: Omit<Options, 'url' | 'duration' | 'connections'> & { url: string; duration?: number; connections?: number },
   ): Promise<LoadResult>;
   /** Open-loop load at `rate` requests/s, evenly spaced, for the run's duration (see paced.ts). */
-  paced(options: Omit<PacedOptions, 'durationSec'> & { durationSec?: number }): Promise<LoadResult & { rate: number }>;
+  paced(
+    options: Omit<PacedOptions, 'durationSec'> & { durationSec?: number },
+  ): Promise<LoadResult & { rate: number; baselineP99Ms: number }>;
 }
 
 export interface Scenario {

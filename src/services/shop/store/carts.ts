@@ -20,17 +20,37 @@ export async function insertVisits(db: DbOrTx, visitId: number, customers: Custo
     ON CONFLICT (epoch, visit_id, position) DO NOTHING`);
 }
 
-/** Opens a cart stamped with the current epoch and game time (read in the same statement). */
-export async function insertCart(db: DbOrTx, c: Customer): Promise<number> {
-  const [row] = await queryRows<{ id: number }>(
+/**
+ * Opens one cart per customer, in one statement, stamped with the current epoch and game time (read in
+ * the same statement); answers the new ids in the customers' order.
+ */
+export async function insertCarts(db: DbOrTx, customers: readonly Customer[]): Promise<number[]> {
+  if (customers.length === 0) return [];
+  // `v` is referenced twice and calls nextval, so it is computed once: the ids inserted are the ids answered.
+  const rows = await queryRows<{ id: number }>(
     db,
-    sql`INSERT INTO shop.carts (epoch, customer_id, customer_name, character_class, character_species, level, game_day, game_hour, tick)
-      SELECT epoch, ${c.customer_id ?? null}, ${c.customer_name}, ${c.character_class}, ${c.character_species ?? null}, ${c.level}, game_day, game_hour, tick
-      FROM shop.state WHERE id = 1
-      RETURNING id`,
+    sql`WITH v AS (
+        SELECT nextval(pg_get_serial_sequence('shop.carts', 'id'))::int AS id, c.*
+        FROM json_to_recordset(${JSON.stringify(
+          customers.map((c, i) => ({
+            ord: i,
+            customer_id: c.customer_id ?? null,
+            customer_name: c.customer_name,
+            character_class: c.character_class,
+            character_species: c.character_species ?? null,
+            level: c.level,
+          })),
+        )}::json) AS c(ord int, customer_id text, customer_name text, character_class text, character_species text, level int)
+      ), inserted AS (
+        INSERT INTO shop.carts (id, epoch, customer_id, customer_name, character_class, character_species, level, game_day, game_hour, tick)
+        SELECT v.id, s.epoch, v.customer_id, v.customer_name, v.character_class, v.character_species, v.level, s.game_day, s.game_hour, s.tick
+        FROM v, shop.state s WHERE s.id = 1
+        RETURNING id
+      )
+      SELECT v.id FROM v JOIN inserted USING (id) ORDER BY v.ord`,
   );
-  if (!row) throw new Error('cart insert returned nothing');
-  return row.id;
+  if (rows.length !== customers.length) throw new Error('cart insert returned too few ids (no shop.state row?)');
+  return rows.map((r) => Number(r.id));
 }
 
 export interface CartRow {

@@ -45,6 +45,24 @@ describe.runIf(hasRealPostgres)('batched checkout under concurrency (real Postgr
     return row;
   }
 
+  it('opens 60 carts requested at once (batched into shared INSERTs), each with its own id and customer', async () => {
+    const names = Array.from({ length: 60 }, (_, i) => `Opener ${i}`);
+    const answers = await Promise.all(
+      names.map((name, i) => call('POST', '/carts', { ...warrior, customer_name: name, level: (i % 20) + 1 })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(names.map(() => 200));
+    const ids = answers.map((a) => a.json<{ cart_id: number }>().cart_id);
+    expect(new Set(ids).size).toBe(60);
+    const rows = await queryRows<{ id: number; customer_name: string; level: number; tick: number }>(
+      t.platform.db,
+      sql`SELECT id, customer_name, level, tick FROM shop.carts WHERE id = ANY (${`{${ids.join(',')}}`}::int[])`,
+    );
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    names.forEach((name, i) => {
+      expect(byId.get(ids[i] as number)).toMatchObject({ customer_name: name, level: (i % 20) + 1 });
+    });
+  });
+
   it('sells 40 carts checked out at once, each paid once, with the books exactly right', async () => {
     const ids = await Promise.all(Array.from({ length: 40 }, (_, i) => cartWith(1, `Buyer ${i}`)));
     const answers = await Promise.all(ids.map((id) => call('POST', `/carts/${id}/checkout`, { payment: 'coins' })));

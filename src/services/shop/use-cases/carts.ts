@@ -1,7 +1,8 @@
+import { createCoalescer } from '../../../platform/coalesce.js';
 import { errors } from '../../../platform/errors.js';
 import type { Customer, SearchPage, SearchQuery } from '../schemas.js';
 import { readCatalog } from '../store/books.js';
-import { insertCart, insertVisits, searchLineItems } from '../store/carts.js';
+import { insertCarts, insertVisits, searchLineItems } from '../store/carts.js';
 import { createSetItem } from './cart-items.js';
 import { createCheckout } from './checkout.js';
 import { CATALOG_KEY, type ShopDeps } from './context.js';
@@ -31,6 +32,9 @@ export function createCartUseCases(deps: ShopDeps) {
   const { db } = deps;
   const checkout = createCheckout(deps);
   const setItem = createSetItem(deps);
+  // Carts opened at the same moment share one INSERT (one statement, one commit): a simulator opens a
+  // cart per customer of a visit at once. Batches run side by side; they touch no common row.
+  const openCarts = createCoalescer((customers: Customer[]) => insertCarts(db, customers), { maxBatch: 256, maxInFlight: 4 });
 
   return {
     /** Listed skus with free stock; cached briefly and invalidated after every change of stock. */
@@ -43,7 +47,7 @@ export function createCartUseCases(deps: ShopDeps) {
     },
 
     async createCart(customer: Customer): Promise<{ cart_id: number }> {
-      return { cart_id: await insertCart(db, customer) };
+      return { cart_id: await openCarts.add(customer) };
     },
 
     /** Sets the quantity of a sku in a cart, reserving (or releasing) stock at the price listed now (batched: see cart-items.ts). */
