@@ -1,4 +1,4 @@
-import { count, desc, eq, or, type SQL, sql } from 'drizzle-orm';
+import { count, desc, eq, or, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../../platform/db.js';
 import type { Trade } from '../schemas.js';
 import { trades } from '../tables.js';
@@ -32,36 +32,45 @@ export async function tradesOf(db: DbOrTx, trainerId: string, offset: number, li
   return { items: rows.map(toTrade), total: totals[0]?.total ?? 0 };
 }
 
-const list = (ids: string[]): SQL =>
-  sql.join(
-    ids.map((id) => sql`${id}`),
-    sql`, `,
-  );
-const textArray = (ids: string[]): SQL => (ids.length === 0 ? sql`ARRAY[]::text[]` : sql`ARRAY[${list(ids)}]::text[]`);
-
 export type TradeOutcome =
   | { status: 'ok'; trade: Trade }
   | { status: 'trainers'; found: string[] }
   | { status: 'owners'; owners: Record<string, string> };
 
+export interface TradeRequest {
+  trainerA: string;
+  trainerB: string;
+  pokemonA: string[];
+  pokemonB: string[];
+  /** The trade's date (YYYY-MM-DD) and creation instant. */
+  day: string;
+  at: Date;
+}
+
 /**
- * Applies a trade in one statement (`pokemon.apply_trade`, see migration 0001): locks trainers then
- * pokemon in id order, checks ownership on the locked rows, and either writes everything (moves, closes
- * and opens ownership intervals, records the trade) or nothing, telling why.
+ * Applies trades in order in one statement (`pokemon.apply_trades`, migration 0002, over
+ * `pokemon.apply_trade`, migration 0001): each locks its trainers then its pokemon in id order, checks
+ * ownership on the locked rows, and either writes everything (moves, history, the trade record) or
+ * nothing, telling why. One answer per trade, in order.
  */
-export async function applyTrade(
-  db: DbOrTx,
-  trade: { trainerA: string; trainerB: string; pokemonA: string[]; pokemonB: string[] },
-  day: string,
-  now: Date,
-): Promise<TradeOutcome> {
+export async function applyTrades(db: DbOrTx, batch: readonly TradeRequest[]): Promise<TradeOutcome[]> {
+  const json = JSON.stringify(
+    batch.map((t) => ({
+      trainerA: t.trainerA,
+      trainerB: t.trainerB,
+      pokemonA: t.pokemonA,
+      pokemonB: t.pokemonB,
+      day: t.day,
+      at: t.at.toISOString(),
+    })),
+  );
   const rows = await queryRows<{ result: TradeOutcome }>(
     db,
-    sql`SELECT pokemon.apply_trade(${trade.trainerA}, ${trade.trainerB}, ${textArray(trade.pokemonA)}, ${textArray(trade.pokemonB)},
-      ${day}::date, ${now.toISOString()}::timestamptz) AS result`,
+    sql`SELECT r.result FROM pokemon.apply_trades(${json}::json) WITH ORDINALITY AS r(result, n) ORDER BY r.n`,
   );
-  const result = rows[0]?.result;
-  if (!result) throw new Error('pokemon.apply_trade returned no row');
-  if (result.status === 'ok') result.trade.createdAt = new Date(result.trade.createdAt).toISOString();
-  return result;
+  if (rows.length !== batch.length) throw new Error(`pokemon.apply_trades answered ${rows.length} of ${batch.length} trades`);
+  return rows.map(({ result }) => {
+    if (result.status === 'ok') result.trade.createdAt = new Date(result.trade.createdAt).toISOString();
+    return result;
+  });
 }

@@ -13,6 +13,8 @@ beforeAll(async () => {
   await createPokemon(t.app, 'a2', 'ta', { dateOfOwnership: '2020-01-01' });
   await createPokemon(t.app, 'b1', 'tb', { dateOfOwnership: '2021-06-01' });
   await createPokemon(t.app, 'c1', 'tc', { dateOfOwnership: '2021-06-01' });
+  for (const id of ['ba', 'bb']) await createTrainer(t.app, id);
+  await createPokemon(t.app, 'ping', 'ba', { dateOfOwnership: '2020-01-01' });
 });
 afterAll(async () => {
   await t.close();
@@ -43,6 +45,24 @@ describe('trades', () => {
     expect(tb.pokemon.map((p: { id: string }) => p.id)).toEqual(['a1']);
     const tradesOfTa = (await t.app.inject({ method: 'GET', url: '/pokemon/trainers/ta/trades' })).json();
     expect(tradesOfTa).toMatchObject({ total: 1, page: 1, totalPages: 1, items: [record] });
+  });
+
+  it('applies trades sent at once in the order they arrived (group commit), each all or nothing', async () => {
+    // A gift, its return, a refused re-gift by the old owner and the gift again: in arrival order the
+    // 1st, 2nd and 4th are possible and the 3rd is not — whatever batches they share.
+    const sent = [
+      { trainerA: 'ba', trainerB: 'bb', pokemonA: ['ping'], pokemonB: [] },
+      { trainerA: 'bb', trainerB: 'ba', pokemonA: ['ping'], pokemonB: [] },
+      { trainerA: 'bb', trainerB: 'ba', pokemonA: ['ping'], pokemonB: [] },
+      { trainerA: 'ba', trainerB: 'bb', pokemonA: ['ping'], pokemonB: [] },
+    ];
+    const results = await Promise.all(sent.map((payload) => trade(payload)));
+    expect(results.map((r) => r.statusCode)).toEqual([201, 201, 409, 201]);
+    const ids = results.filter((r) => r.statusCode === 201).map((r) => Number(r.json().id));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    const ping = (await t.app.inject({ method: 'GET', url: '/pokemon/pokemon/ping' })).json();
+    expect(ping.owner).toBe('bb');
+    expect(ping.history.map((h: { trainerId: string }) => h.trainerId)).toEqual(['ba', 'bb', 'ba', 'bb']);
   });
 
   it('allows a one-sided gift', async () => {

@@ -39,8 +39,7 @@ export function createReadCache(platform: Platform, db: Db) {
     },
     /** After commit: the given trainers' and pokemon's cached reads are gone. */
     async invalidate(changed: { trainers?: Iterable<string>; pokemon?: Iterable<string> }): Promise<void> {
-      await invalidate(trainers, 'trainers', changed.trainers ?? []);
-      await invalidate(pokemon, 'pokemon', changed.pokemon ?? []);
+      await Promise.all([invalidate(trainers, 'trainers', changed.trainers ?? []), invalidate(pokemon, 'pokemon', changed.pokemon ?? [])]);
     },
     /** After an import commit that bumped these generations. */
     async generationsBumped(kinds: CacheKind[]): Promise<void> {
