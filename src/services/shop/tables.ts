@@ -172,6 +172,24 @@ export const carts = shop.table(
   ],
 );
 
+/**
+ * Potions sold per tick, sku and game hour of the cart (the hour its customer came), kept up to date by
+ * every checkout in the same statement that closes the carts. The strategy's sales history reads these
+ * few rows (ticks × skus) instead of aggregating every sold cart of the epoch, which grew with sales and
+ * ran inside deliveries that hold the balance lock.
+ */
+export const salesByTick = shop.table(
+  'sales_by_tick',
+  {
+    epoch: integer('epoch').notNull(),
+    tick: integer('tick').notNull(),
+    sku: text('sku').notNull(),
+    hour: integer('hour').notNull(),
+    quantity: integer('quantity').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.epoch, t.tick, t.sku, t.hour] }), check('sales_by_tick_quantity_positive', sql`${t.quantity} >= 1`)],
+);
+
 export const cartItems = shop.table(
   'cart_items',
   {

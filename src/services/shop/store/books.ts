@@ -245,10 +245,8 @@ export async function readCatalog(db: DbOrTx): Promise<CatalogRow[]> {
 export async function readHistory(db: DbOrTx, epoch: number, tick: number): Promise<SalesHistory> {
   const rows = await queryRows<{ sku: string; hour: number; sold: number | string; recent: number | string }>(
     db,
-    sql`SELECT ci.sku, coalesce(c.game_hour, 0) AS hour, sum(ci.quantity) AS sold,
-        sum(CASE WHEN c.closed_tick > ${tick - 12} THEN ci.quantity ELSE 0 END) AS recent
-      FROM shop.carts c JOIN shop.cart_items ci ON ci.cart_id = c.id
-      WHERE c.epoch = ${epoch} AND c.status = 'checked_out' GROUP BY 1, 2`,
+    sql`SELECT sku, hour, sum(quantity) AS sold, sum(CASE WHEN tick > ${tick - 12} THEN quantity ELSE 0 END) AS recent
+      FROM shop.sales_by_tick WHERE epoch = ${epoch} GROUP BY 1, 2`,
   );
   const soldBySkuHour: Record<string, number[]> = {};
   let soldLastDay = 0;

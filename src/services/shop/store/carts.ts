@@ -215,7 +215,7 @@ export interface CartsSale {
 /**
  * Sells a batch of carts in one statement: their reserved potions leave stock and reservation (summed
  * per sku first: an UPDATE … FROM with several rows for one target row applies only one of them), the
- * balance row changes, the ledger transactions are posted and the carts are closed. Callers hold the
+ * sales tally grows, the balance row changes, the ledger transactions are posted and the carts are closed. Callers hold the
  * state and cart locks.
  */
 export async function sellCarts(db: DbOrTx, sale: CartsSale): Promise<void> {
@@ -224,12 +224,18 @@ export async function sellCarts(db: DbOrTx, sale: CartsSale): Promise<void> {
   const lines = sale.carts.flatMap((c) => c.items);
   if (lines.length > 0) {
     const values = sql.join(
-      lines.map((i) => sql`(${i.sku}::text, ${i.quantity}::int)`),
+      sale.carts.flatMap((c) => c.items.map((i) => sql`(${c.cartId}::int, ${i.sku}::text, ${i.quantity}::int)`)),
       sql`, `,
     );
+    ctes.push(sql`sold_lines AS (SELECT * FROM (VALUES ${values}) AS l(cart_id, sku, quantity))`);
     ctes.push(sql`sold AS (UPDATE shop.potions p SET quantity = p.quantity - v.quantity, reserved = p.reserved - v.quantity
-      FROM (SELECT sku, sum(quantity)::int AS quantity FROM (VALUES ${values}) AS l(sku, quantity) GROUP BY sku) AS v
+      FROM (SELECT sku, sum(quantity)::int AS quantity FROM sold_lines GROUP BY sku) AS v
       WHERE p.epoch = ${sale.epoch} AND p.sku = v.sku)`);
+    // The sales history's tally: by sku and the game hour the customer came (the cart's).
+    ctes.push(sql`tally AS (INSERT INTO shop.sales_by_tick (epoch, tick, sku, hour, quantity)
+      SELECT ${sale.epoch}::int, ${sale.tick}::int, l.sku, coalesce(c.game_hour, 0), sum(l.quantity)::int
+      FROM sold_lines l JOIN shop.carts c ON c.id = l.cart_id GROUP BY l.sku, coalesce(c.game_hour, 0)
+      ON CONFLICT (epoch, tick, sku, hour) DO UPDATE SET quantity = shop.sales_by_tick.quantity + excluded.quantity)`);
   }
   ctes.push(sql`books AS (${sale.books})`);
   const carts = sql.join(
