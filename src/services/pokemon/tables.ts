@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, check, date, index, integer, pgSchema, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { bigserial, check, date, index, integer, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const pokemonSchema = pgSchema('pokemon');
 
@@ -30,7 +30,9 @@ export const pokemon = pokemonSchema.table(
 );
 
 /**
- * Ownership intervals. `trainer_id` has no foreign key on purpose: a trainer who traded a pokemon away
+ * Past ownership intervals, each closed by a trade or an import that changed the owner. The current interval
+ * is not stored here: it is the pokemon row itself (owner since date_of_ownership), so creating or importing
+ * a pokemon writes one row. `trainer_id` has no foreign key on purpose: a trainer who traded a pokemon away
  * and was later deleted stays in that pokemon's history (history is never lost).
  */
 export const ownership = pokemonSchema.table(
@@ -43,13 +45,9 @@ export const ownership = pokemonSchema.table(
       .references(() => pokemon.id, { onDelete: 'cascade' }),
     trainerId: text('trainer_id').notNull(),
     fromDate: date('from_date', { mode: 'string' }).notNull(),
-    toDate: date('to_date', { mode: 'string' }),
+    toDate: date('to_date', { mode: 'string' }).notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.pokemonId, t.seq] }),
-    // At most one open interval per pokemon: the current owner.
-    uniqueIndex('ownership_one_open').on(t.pokemonId).where(sql`${t.toDate} is null`),
-  ],
+  (t) => [primaryKey({ columns: [t.pokemonId, t.seq] })],
 );
 
 export const trades = pokemonSchema.table(

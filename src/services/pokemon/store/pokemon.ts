@@ -1,7 +1,7 @@
 import { and, asc, count, eq, gte, lte, type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../../platform/db.js';
 import type { HistoryEntry, Pokemon, PokemonDetail, PokemonQuery } from '../schemas.js';
-import { ownership, pokemon } from '../tables.js';
+import { pokemon } from '../tables.js';
 
 const pokemonColumns = {
   id: pokemon.id,
@@ -35,20 +35,28 @@ export async function findPokemon(db: DbOrTx, id: string): Promise<Pokemon | und
   return rows[0];
 }
 
+/**
+ * The history of the pokemon row `p` as a JSON array: its past intervals in order, then the current one,
+ * which is the row itself (the NULL sort key sorts last).
+ */
+const historyJson = sql`(SELECT json_agg(h.entry ORDER BY h.seq) FROM (
+    SELECT o.seq, json_build_object('trainerId', o.trainer_id, 'from', o.from_date, 'to', o.to_date) AS entry
+    FROM pokemon.ownership o WHERE o.pokemon_id = p.id
+    UNION ALL
+    SELECT NULL, json_build_object('trainerId', p.owner, 'from', p.date_of_ownership, 'to', NULL)) h)`;
+
 export async function historyOf(db: DbOrTx, pokemonId: string): Promise<HistoryEntry[]> {
-  return db
-    .select({ trainerId: ownership.trainerId, from: ownership.fromDate, to: ownership.toDate })
-    .from(ownership)
-    .where(eq(ownership.pokemonId, pokemonId))
-    .orderBy(asc(ownership.seq));
+  const rows = await queryRows<{ history: HistoryEntry[] }>(
+    db,
+    sql`SELECT ${historyJson} AS history FROM pokemon.pokemon p WHERE p.id = ${pokemonId}`,
+  );
+  return rows[0]?.history ?? [];
 }
 
-/** Inserts the pokemon and opens its first ownership interval; false when the id is taken. */
+/** Inserts the pokemon, which is also its first (current) ownership interval; false when the id is taken. */
 export async function insertPokemon(db: DbOrTx, p: Pokemon): Promise<boolean> {
   const rows = await db.insert(pokemon).values(p).onConflictDoNothing().returning({ id: pokemon.id });
-  if (rows.length === 0) return false;
-  await db.insert(ownership).values({ pokemonId: p.id, trainerId: p.owner, fromDate: p.dateOfOwnership });
-  return true;
+  return rows.length === 1;
 }
 
 export async function updatePokemon(
@@ -71,8 +79,7 @@ export async function findPokemonDetail(db: DbOrTx, id: string): Promise<Pokemon
     db,
     sql`SELECT json_build_object('id', p.id, 'nickname', p.nickname, 'species', p.species, 'level', p.level,
           'owner', p.owner, 'dateOfOwnership', p.date_of_ownership) AS pokemon,
-        coalesce((SELECT json_agg(json_build_object('trainerId', o.trainer_id, 'from', o.from_date, 'to', o.to_date) ORDER BY o.seq)
-          FROM pokemon.ownership o WHERE o.pokemon_id = p.id), '[]'::json) AS history
+        ${historyJson} AS history
       FROM pokemon.pokemon p WHERE p.id = ${id}`,
   );
   const row = rows[0];

@@ -49,7 +49,7 @@ export interface TradeRequest {
 
 /**
  * Applies trades in order in one statement (`pokemon.apply_trades`, migration 0002, over
- * `pokemon.apply_trade`, migration 0001): each locks its trainers then its pokemon in id order, checks
+ * `pokemon.apply_trade`, migration 0003): each locks its trainers then its pokemon in id order, checks
  * ownership on the locked rows, and either writes everything (moves, history, the trade record) or
  * nothing, telling why. One answer per trade, in order.
  */

@@ -122,6 +122,50 @@ describe('imports', () => {
     expect((await t.app.inject({ method: 'GET', url: '/pokemon/trainers/up-a' })).json().firstName).toBe('Renamed');
   });
 
+  it('refuses an upsert dated before the ownership it would follow, writing none of the file', async () => {
+    await createTrainer(t.app, 'back-a');
+    await createTrainer(t.app, 'back-b');
+    await createPokemon(t.app, 'back-p', 'back-a', { dateOfOwnership: '2020-01-01' });
+    // A new owner since before the current one got it.
+    const early = await postCsv(
+      t.app,
+      'pokemon',
+      `${POKEMON_HEADER}\nback-q,Q,eevee,3,back-b,01-01-2019\nback-p,P,mew,5,back-b,31-12-2019`,
+      'upsert',
+    );
+    expect(early.statusCode).toBe(400);
+    expect(early.json().errors).toEqual([
+      {
+        row: 3,
+        column: 'dateOfOwnership',
+        reason: expect.stringMatching(/31-12-2019 is before 01-01-2020, when "back-a" became its owner.*use 01-01-2020 or later/),
+      },
+    ]);
+    expect(await status('/pokemon/pokemon/back-q')).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: '/pokemon/pokemon/back-p' })).json().history).toEqual([
+      { trainerId: 'back-a', from: '2020-01-01', to: null },
+    ]);
+
+    expect((await postCsv(t.app, 'pokemon', `${POKEMON_HEADER}\nback-p,P,mew,5,back-b,01-06-2021`, 'upsert')).statusCode).toBe(201);
+    // The same owner since before the previous one let go; since that very day is fine.
+    const same = await postCsv(t.app, 'pokemon', `${POKEMON_HEADER}\nback-p,P,mew,6,back-b,31-05-2021`, 'upsert');
+    expect(same.statusCode).toBe(400);
+    expect(same.json().errors).toEqual([
+      {
+        row: 2,
+        column: 'dateOfOwnership',
+        reason: expect.stringMatching(/31-05-2021 is before 01-06-2021, when "back-a" stopped owning it/),
+      },
+    ]);
+    expect((await postCsv(t.app, 'pokemon', `${POKEMON_HEADER}\nback-p,P,mew,7,back-b,01-06-2021`, 'upsert')).statusCode).toBe(201);
+    const p = (await t.app.inject({ method: 'GET', url: '/pokemon/pokemon/back-p' })).json();
+    expect(p.level).toBe(7);
+    expect(p.history).toEqual([
+      { trainerId: 'back-a', from: '2020-01-01', to: '2021-06-01' },
+      { trainerId: 'back-b', from: '2021-06-01', to: null },
+    ]);
+  });
+
   it('rejects wrong headers, empty files and header-only files with 400', async () => {
     const wrong = await postCsv(t.app, 'pokemon', `${TRAINER_HEADER}\nx,a,b,01-01-2000`);
     expect(wrong.statusCode).toBe(400);

@@ -124,6 +124,9 @@ export function createImportUseCases({ db, cache }: Deps) {
           if (!streamed.broken) {
             await store.staging.analyzeStaging(tx);
             if (request.type === 'pokemon') await store.staging.lockStagedOwners(tx);
+            // Upserts lock the rows they update before the checks, which compare the file with them (dates of
+            // ownership); insert mode's checks prove that no id exists, so there is nothing to lock.
+            if (request.mode === 'upsert') await store.staging.markExisting(tx, request.type);
             const found = await store.staging.stagingErrors(tx, request.type, request.mode, MAX_LISTED_ERRORS);
             // Each set-based check lists at most MAX_LISTED_ERRORS; the merged list is cut after sorting.
             problems.listed.push(...found.errors);
@@ -140,8 +143,6 @@ export function createImportUseCases({ db, cache }: Deps) {
               errors: listed,
             });
           }
-          // Insert mode has just proven that no id exists, so only upserts need to find and lock existing rows.
-          if (request.mode === 'upsert') await store.staging.markExisting(tx, request.type);
           const counts = await store.staging.countStaged(tx);
           if (request.type === 'trainers') await store.staging.writeTrainers(tx, request.mode);
           else await store.staging.writePokemon(tx, request.mode);
