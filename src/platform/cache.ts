@@ -52,6 +52,11 @@ for i = 1, #KEYS, 2 do
 end
 return 1`;
 
+interface CacheScripts {
+  guildhallCacheInvalidate(numKeys: number, ...keys: string[]): Promise<unknown>;
+  guildhallCacheSetIfGeneration(valueKey: string, genKey: string, gen: string, json: string, ttlMs: number): Promise<unknown>;
+}
+
 /**
  * Values in Redis, shared by every process: an invalidation (DEL + generation bump, one script) is seen
  * by every process's next read, and a loader that raced with it cannot store its stale result.
@@ -71,7 +76,13 @@ export function createRedisCache(
   const parsed = new LRUCache<string, { raw: string; value: unknown }>({ max: 1_000 });
   // The longest TTL this cache has stored with: no value outlives it, so retrying longer is pointless.
   let longestTtlMs = DEFAULT_TTL_MS;
-  const run = (keys: string[]) => redis.eval(INVALIDATE, keys.length * 2, ...keys.flatMap((key) => [valueKey(key), genKey(key)]));
+  // Defined commands run by EVALSHA: the scripts are not sent (and hashed by Redis) with every call.
+  if (!('guildhallCacheInvalidate' in redis)) {
+    redis.defineCommand('guildhallCacheInvalidate', { lua: INVALIDATE });
+    redis.defineCommand('guildhallCacheSetIfGeneration', { numberOfKeys: 2, lua: SET_IF_GENERATION });
+  }
+  const scripts = redis as unknown as CacheScripts;
+  const run = (keys: string[]) => scripts.guildhallCacheInvalidate(keys.length * 2, ...keys.flatMap((key) => [valueKey(key), genKey(key)]));
 
   function retryInBackground(keys: string[]): void {
     const giveUpAt = Date.now() + longestTtlMs;
@@ -100,7 +111,7 @@ export function createRedisCache(
       const value = await load();
       if (value !== undefined) {
         longestTtlMs = Math.max(longestTtlMs, ttlMs);
-        await redis.eval(SET_IF_GENERATION, 2, valueKey(key), genKey(key), gen ?? '', JSON.stringify(value), ttlMs);
+        await scripts.guildhallCacheSetIfGeneration(valueKey(key), genKey(key), gen ?? '', JSON.stringify(value), ttlMs);
       }
       return value;
     },

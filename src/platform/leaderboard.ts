@@ -126,18 +126,33 @@ local page = redis.call('ZREVRANGE', KEYS[1], ARGV[1], ARGV[2], 'WITHSCORES')
 if #page == 0 then return {page, 0} end
 return {page, redis.call('ZCOUNT', KEYS[1], '(' .. page[2], '+inf')}`;
 
-/** A member's score and the number of members scoring strictly above it, in one round trip. */
-const RANK_SCRIPT = `
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not score then return false end
-return {score, redis.call('ZCOUNT', KEYS[1], '(' .. score, '+inf')}`;
+/**
+ * Members' scores and the number of members scoring strictly above each, in one round trip:
+ * [score1, above1, score2, above2, …], false (a nil reply) for both of a member not on the board.
+ */
+const RANKS_SCRIPT = `
+local out = {}
+for i = 1, #ARGV do
+  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if score then
+    out[2 * i - 1] = score
+    out[2 * i] = redis.call('ZCOUNT', KEYS[1], '(' .. score, '+inf')
+  else
+    out[2 * i - 1] = false
+    out[2 * i] = false
+  end
+end
+return out`;
+
+/** Members looked up by one script call at most (one call blocks Redis for all of them). */
+const RANKS_PER_CALL = 500;
 
 interface LeaderboardScripts {
   guildhallBoardTop(key: string, start: number, stop: number): Promise<[string[], number]>;
+  guildhallBoardRanks(key: string, ...members: string[]): Promise<(string | number | null)[]>;
 }
 
 interface RankLookup {
-  key: string;
   member: string;
   resolve(found: [string, number] | null): void;
   reject(err: unknown): void;
@@ -148,24 +163,19 @@ export function createRedisLeaderboard(redis: Redis, prefix: string): Leaderboar
   const key = (board: string) => `${prefix}lb:${board}`;
   // defineCommand is idempotent per name; the scripts run by EVALSHA (loaded on first use).
   redis.defineCommand('guildhallBoardTop', { numberOfKeys: 1, lua: TOP_SCRIPT });
-  redis.defineCommand('guildhallBoardRank', { numberOfKeys: 1, lua: RANK_SCRIPT });
+  redis.defineCommand('guildhallBoardRanks', { numberOfKeys: 1, lua: RANKS_SCRIPT });
   const scripts = redis as unknown as LeaderboardScripts;
 
-  // Rank lookups of one turn of the event loop go to Redis as one pipeline: one socket write and one
-  // read for all of them instead of one each (the write dominates a lookup's cost under load).
-  let lookups: RankLookup[] = [];
-  function flushLookups(): void {
-    const batch = lookups;
-    lookups = [];
-    const pipeline = redis.pipeline();
-    for (const l of batch)
-      (pipeline as unknown as { guildhallBoardRank(key: string, member: string): void }).guildhallBoardRank(l.key, l.member);
-    pipeline.exec().then(
-      (results) => {
+  // Rank lookups of one turn of the event loop go to Redis together: one script call per board for all
+  // of them (one socket write, one reply) instead of one command each. Not an ioredis pipeline: building
+  // one per turn cost more than the lookups, and kept enough garbage alive to lengthen every minor GC.
+  let lookups = new Map<string, RankLookup[]>();
+  function lookUp(key: string, batch: RankLookup[]): void {
+    scripts.guildhallBoardRanks(key, ...batch.map((l) => l.member)).then(
+      (flat) => {
         batch.forEach((l, i) => {
-          const [err, found] = results?.[i] ?? [new Error('no reply from Redis'), null];
-          if (err) l.reject(err);
-          else l.resolve(found as [string, number] | null);
+          const score = flat[2 * i];
+          l.resolve(score === null || score === undefined ? null : [String(score), Number(flat[2 * i + 1])]);
         });
       },
       (err: unknown) => {
@@ -173,10 +183,19 @@ export function createRedisLeaderboard(redis: Redis, prefix: string): Leaderboar
       },
     );
   }
+  function flushLookups(): void {
+    const byKey = lookups;
+    lookups = new Map();
+    for (const [key, all] of byKey) {
+      for (let i = 0; i < all.length; i += RANKS_PER_CALL) lookUp(key, all.slice(i, i + RANKS_PER_CALL));
+    }
+  }
   function lookupRank(key: string, member: string): Promise<[string, number] | null> {
     return new Promise((resolve, reject) => {
-      lookups.push({ key, member, resolve, reject });
-      if (lookups.length === 1) setImmediate(flushLookups);
+      if (lookups.size === 0) setImmediate(flushLookups);
+      const list = lookups.get(key);
+      if (list) list.push({ member, resolve, reject });
+      else lookups.set(key, [{ member, resolve, reject }]);
     });
   }
   async function zadd(board: string, entries: { member: string; score: number }[], flags: string[]): Promise<void> {

@@ -93,10 +93,11 @@ describe.runIf(TEST_REDIS_URL)('an invalidation that fails after the commit (Red
     const writer = createRedisCache(redis, prefix, 'retry', { retryDelaysMs: [20] });
     expect(await reader.getOrLoad('k', async () => 'before the write')).toBe('before the write');
     // The writer's next two script calls fail, as during a Redis outage.
-    const realEval = redis.eval.bind(redis);
+    const scripted = redis as unknown as { guildhallCacheInvalidate(...args: unknown[]): Promise<unknown> };
+    const realInvalidate = scripted.guildhallCacheInvalidate.bind(redis);
     let failures = 2;
-    redis.eval = ((...args: Parameters<typeof realEval>) =>
-      failures-- > 0 ? Promise.reject(new Error('Connection is closed.')) : realEval(...args)) as typeof redis.eval;
+    scripted.guildhallCacheInvalidate = (...args: unknown[]) =>
+      failures-- > 0 ? Promise.reject(new Error('Connection is closed.')) : realInvalidate(...args);
     await expect(writer.invalidate('k')).rejects.toThrow('Connection is closed.');
     for (let i = 0; i < 100 && failures >= 0; i++) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 50));

@@ -120,4 +120,27 @@ describe.each(backends)('leaderboard contract: $name', ({ create }) => {
     expect(top.map((e) => e.score)).toEqual([40, 40, 40, 40, 40]);
     expect(top.every((e) => e.rank === 1)).toBe(true);
   });
+
+  it('answers many rank lookups made at once, across boards and with unknown members, each its own', async () => {
+    const lb = create();
+    // 1,200 members on one board (more than one Redis script call takes), scores 0..599 twice: ties.
+    await lb.set(
+      'many',
+      Array.from({ length: 1_200 }, (_, i) => ({ member: `m${i}`, score: i % 600 })),
+    );
+    await lb.set('other', [{ member: 'm5', score: 1 }]);
+    const asked = [
+      ...Array.from({ length: 1_200 }, (_, i) => ({ board: 'many', member: `m${i}` })),
+      { board: 'many', member: 'nobody' },
+      { board: 'other', member: 'm5' },
+      { board: 'other', member: 'm6' },
+    ];
+    const answers = await Promise.all(asked.map(({ board, member }) => lb.rank(board, member)));
+    asked.slice(0, 1_200).forEach(({ member }, i) => {
+      const score = i % 600;
+      // Two members per higher score rank above.
+      expect(answers[i]).toEqual({ member, score, rank: 2 * (599 - score) + 1 });
+    });
+    expect(answers.slice(1_200)).toEqual([undefined, { member: 'm5', score: 1, rank: 1 }, undefined]);
+  });
 });
