@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../../test/harness.js';
 import { createFakeClock } from '../../../platform/clock.js';
 import { pokemonService } from '../index.js';
+import { createReadCache } from '../use-cases/read-cache.js';
+import { createTradeUseCases } from '../use-cases/trades.js';
 import { createPokemon, createTrainer } from './fixtures.js';
 
 let t: TestApp;
@@ -13,7 +15,8 @@ beforeAll(async () => {
   await createPokemon(t.app, 'a2', 'ta', { dateOfOwnership: '2020-01-01' });
   await createPokemon(t.app, 'b1', 'tb', { dateOfOwnership: '2021-06-01' });
   await createPokemon(t.app, 'c1', 'tc', { dateOfOwnership: '2021-06-01' });
-  for (const id of ['ba', 'bb']) await createTrainer(t.app, id);
+  for (const id of ['ba', 'bb', 'ca', 'cb']) await createTrainer(t.app, id);
+  await createPokemon(t.app, 'pong', 'ca', { dateOfOwnership: '2020-01-01' });
   await createPokemon(t.app, 'ping', 'ba', { dateOfOwnership: '2020-01-01' });
 });
 afterAll(async () => {
@@ -63,6 +66,26 @@ describe('trades', () => {
     const ping = (await t.app.inject({ method: 'GET', url: '/pokemon/pokemon/ping' })).json();
     expect(ping.owner).toBe('bb');
     expect(ping.history.map((h: { trainerId: string }) => h.trainerId)).toEqual(['ba', 'bb', 'ba', 'bb']);
+  });
+
+  it('applies a batch once when the cache invalidation after its commit fails, answering with that failure', async () => {
+    // A batch that threw would be retried trade by trade, and a trade is not idempotent: this one, a
+    // gift and its return, would happen twice.
+    const real = createReadCache(t.platform, t.platform.db);
+    const outage = new Error('Redis is unreachable');
+    const trades = createTradeUseCases({ db: t.platform.db, clock, cache: { ...real, invalidate: () => Promise.reject(outage) } });
+    const results = await Promise.allSettled([
+      trades.create({ trainerA: 'ca', trainerB: 'cb', pokemonA: ['pong'], pokemonB: [] }),
+      trades.create({ trainerA: 'cb', trainerB: 'ca', pokemonA: ['pong'], pokemonB: [] }),
+    ]);
+    expect(results).toEqual([
+      { status: 'rejected', reason: outage },
+      { status: 'rejected', reason: outage },
+    ]);
+    await real.invalidate({ trainers: ['ca', 'cb'], pokemon: ['pong'] });
+    const pong = (await t.app.inject({ method: 'GET', url: '/pokemon/pokemon/pong' })).json();
+    expect(pong.history.map((h: { trainerId: string }) => h.trainerId)).toEqual(['ca', 'cb', 'ca']);
+    expect((await t.app.inject({ method: 'GET', url: '/pokemon/trainers/ca/trades' })).json().total).toBe(2);
   });
 
   it('allows a one-sided gift', async () => {

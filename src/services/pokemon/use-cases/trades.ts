@@ -36,15 +36,22 @@ export function createTradeUseCases({ db, clock, cache }: Deps, { maxBatch = 200
   async function run(batch: store.TradeRequest[]): Promise<Outcome<Trade>[]> {
     const outcomes = await withRetry(() => store.applyTrades(db, batch));
     const done = batch.filter((_, i) => outcomes[i]?.status === 'ok');
-    if (done.length > 0) {
-      await cache.invalidate({
+    // After the commit nothing may throw: a thrown batch is retried trade by trade, and a trade is not
+    // idempotent. A failed invalidation (retried in the background by the cache) is the committed
+    // trades' answer, as it would be for a single write.
+    const stale = await cache
+      .invalidate({
         trainers: done.flatMap((t) => [t.trainerA, t.trainerB]),
         pokemon: done.flatMap((t) => [...t.pokemonA, ...t.pokemonB]),
-      });
-    }
-    return outcomes.map((outcome, i) =>
-      outcome.status === 'ok' ? { ok: true, result: outcome.trade } : { ok: false, error: refusal(batch[i] as CreateTrade, outcome) },
-    );
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    return outcomes.map((outcome, i): Outcome<Trade> => {
+      if (outcome.status !== 'ok') return { ok: false, error: refusal(batch[i] as CreateTrade, outcome) };
+      return stale === undefined ? { ok: true, result: outcome.trade } : { ok: false, error: stale };
+    });
   }
   const applyTrade = createGroupCommit(run, { maxBatch, maxInFlight: 1 });
 
