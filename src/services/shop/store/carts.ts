@@ -215,19 +215,15 @@ export interface CartsSale {
 /**
  * Sells a batch of carts in one statement: their reserved potions leave stock and reservation (summed
  * per sku first: an UPDATE … FROM with several rows for one target row applies only one of them), the
- * sales tally grows, the balance row changes, the ledger transactions are posted and the carts are closed. Callers hold the
- * state and cart locks.
+ * sales tally grows, the balance row changes, the ledger transactions are posted and the carts are
+ * closed. Callers hold the state and cart locks.
  */
 export async function sellCarts(db: DbOrTx, sale: CartsSale): Promise<void> {
   if (sale.carts.length === 0) return;
   const ctes: SQL[] = [];
-  const lines = sale.carts.flatMap((c) => c.items);
+  const lines = sale.carts.flatMap((c) => c.items.map((i) => sql`(${c.cartId}::int, ${i.sku}::text, ${i.quantity}::int)`));
   if (lines.length > 0) {
-    const values = sql.join(
-      sale.carts.flatMap((c) => c.items.map((i) => sql`(${c.cartId}::int, ${i.sku}::text, ${i.quantity}::int)`)),
-      sql`, `,
-    );
-    ctes.push(sql`sold_lines AS (SELECT * FROM (VALUES ${values}) AS l(cart_id, sku, quantity))`);
+    ctes.push(sql`sold_lines AS (SELECT * FROM (VALUES ${sql.join(lines, sql`, `)}) AS l(cart_id, sku, quantity))`);
     ctes.push(sql`sold AS (UPDATE shop.potions p SET quantity = p.quantity - v.quantity, reserved = p.reserved - v.quantity
       FROM (SELECT sku, sum(quantity)::int AS quantity FROM sold_lines GROUP BY sku) AS v
       WHERE p.epoch = ${sale.epoch} AND p.sku = v.sku)`);
