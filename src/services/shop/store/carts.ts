@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../../platform/db.js';
+import type { CartItem, CartOpsContext, CartOpsPlan, LockedCart } from '../domain/cart-ops.js';
 import type { Customer, SearchQuery } from '../schemas.js';
 
 /** Records a visit's customers, stamped with the current epoch and game time (read in the same statement). */
@@ -53,14 +54,6 @@ export async function insertCarts(db: DbOrTx, customers: readonly Customer[]): P
   return rows.map((r) => Number(r.id));
 }
 
-export interface CartRow {
-  id: number;
-  epoch: number;
-  status: 'open' | 'checked_out' | 'abandoned';
-  total_potions: number | null;
-  total_gold: number | null;
-}
-
 /** Cart ids as an SQL list for `IN (…)`. */
 const cartIdList = (cartIds: readonly number[]) =>
   sql.join(
@@ -68,13 +61,13 @@ const cartIdList = (cartIds: readonly number[]) =>
     sql`, `,
   );
 
-/** The balance row's epoch and game time, and the carts of one checkout batch, as locked for it. */
-export interface CheckoutLocks {
+/** The balance row's epoch and game time, and the carts of one batch, as locked for it. */
+export interface CartLocks {
   epoch: number;
   day: string | null;
   hour: number | null;
   tick: number;
-  carts: CartRow[];
+  carts: ({ id: number } & LockedCart)[];
 }
 
 /**
@@ -82,167 +75,128 @@ export interface CheckoutLocks {
  * state → carts → potions of the whole shop): `s` is referenced twice, so it is materialized, and the
  * carts' scan first evaluates EXISTS (SELECT FROM s), which takes the state lock. Locked rows are read
  * as committed after the wait; rows of other tables would not be (the statement's snapshot predates
- * the wait), which is why the carts' items are read by a later statement (itemsOfCarts).
+ * the wait), which is why everything else is read by a later statement (readCartOpsContext).
  */
-export async function lockForCheckout(db: DbOrTx, cartIds: number[]): Promise<CheckoutLocks> {
-  const ids = cartIdList(cartIds);
-  const [row] = await queryRows<{ epoch: number; game_day: string | null; game_hour: number | null; tick: number; carts: CartRow[] }>(
+export async function lockForCartOps(db: DbOrTx, cartIds: readonly number[]): Promise<CartLocks> {
+  const [row] = await queryRows<{
+    epoch: number;
+    game_day: string | null;
+    game_hour: number | null;
+    tick: number;
+    carts: CartLocks['carts'];
+  }>(
     db,
     sql`WITH s AS (SELECT epoch, game_day, game_hour, tick FROM shop.state WHERE id = 1 FOR UPDATE),
-      c AS (SELECT id, epoch, status, total_potions, total_gold FROM shop.carts
-        WHERE id IN (${ids}) AND EXISTS (SELECT FROM s) ORDER BY id FOR UPDATE)
+      c AS (SELECT id, epoch, status, game_hour, total_potions, total_gold FROM shop.carts
+        WHERE id IN (${cartIdList(cartIds)}) AND EXISTS (SELECT FROM s) ORDER BY id FOR UPDATE)
       SELECT s.epoch, s.game_day, s.game_hour, s.tick,
-        coalesce((SELECT json_agg(json_build_object('id', c.id, 'epoch', c.epoch, 'status', c.status,
-          'total_potions', c.total_potions, 'total_gold', c.total_gold) ORDER BY c.id) FROM c), '[]'::json) AS carts
+        coalesce((SELECT json_agg(json_build_object('id', c.id, 'epoch', c.epoch, 'status', c.status, 'hour', c.game_hour,
+          'totalPotions', c.total_potions, 'totalGold', c.total_gold) ORDER BY c.id) FROM c), '[]'::json) AS carts
       FROM s`,
   );
   if (!row) throw new Error('shop.state row missing: run the shop migrations');
   return { epoch: row.epoch, day: row.game_day, hour: row.game_hour, tick: row.tick, carts: row.carts };
 }
 
-export interface ItemRow {
-  sku: string;
-  quantity: number;
-  unit_price: number;
-}
-
-/** The lines of the given carts, per cart. Read after the cart locks are held, so no add-to-cart is missed. */
-export async function itemsOfCarts(db: DbOrTx, cartIds: number[]): Promise<Map<number, ItemRow[]>> {
-  const items = new Map<number, ItemRow[]>();
-  if (cartIds.length === 0) return items;
-  const ids = cartIdList(cartIds);
-  const rows = await queryRows<ItemRow & { cart_id: number }>(
-    db,
-    sql`SELECT cart_id, sku, quantity, unit_price FROM shop.cart_items WHERE cart_id IN (${ids}) ORDER BY cart_id, sku`,
-  );
-  for (const { cart_id, ...item } of rows) {
-    const list = items.get(cart_id);
-    if (list) list.push(item);
-    else items.set(cart_id, [item]);
-  }
-  return items;
-}
-
-/** Locks carts for add-to-cart (id order) and reads the shop's current epoch (not locked). */
-export async function lockCartsForItems(
-  db: DbOrTx,
-  cartIds: number[],
-): Promise<{ epoch: number; carts: { id: number; epoch: number; status: CartRow['status'] }[] }> {
-  const ids = cartIdList(cartIds);
-  const [row] = await queryRows<{ epoch: number; carts: { id: number; epoch: number; status: CartRow['status'] }[] }>(
-    db,
-    sql`WITH c AS (SELECT id, epoch, status FROM shop.carts WHERE id IN (${ids}) ORDER BY id FOR UPDATE)
-      SELECT s.epoch, coalesce((SELECT json_agg(json_build_object('id', c.id, 'epoch', c.epoch, 'status', c.status)) FROM c), '[]'::json) AS carts
-      FROM shop.state s WHERE s.id = 1`,
-  );
-  if (!row) throw new Error('shop.state row missing: run the shop migrations');
-  return row;
-}
-
 /**
- * For add-to-cart, after the carts are locked (so that this statement's snapshot sees every line their
- * earlier holders committed): the skus' listings in `epoch`, their free stock — locking their potion rows
- * (sku order) — and the quantities the carts already hold of them.
+ * For a batch of cart requests, after its locks are held (so that this statement's snapshot sees every
+ * line the carts' earlier holders committed), in one statement: the lines the open carts hold, and for
+ * the skus being set their listings in `epoch` and their free stock, locking their potion rows (sku order).
  */
-export async function readItemContext(
+export async function readCartOpsContext(
   db: DbOrTx,
   epoch: number,
-  cartIds: number[],
-  skus: string[],
-): Promise<{
-  listings: Map<string, { name: string; price: number }>;
-  free: Map<string, number>;
-  inCart: { cartId: number; sku: string; quantity: number }[];
-}> {
-  const ids = cartIdList(cartIds);
+  openCartIds: readonly number[],
+  skus: readonly string[],
+): Promise<Pick<CartOpsContext, 'items' | 'listings' | 'free'>> {
+  const items = new Map<number, CartItem[]>();
+  const listings = new Map<string, { name: string; price: number }>();
+  const free = new Map<string, number>();
+  const parts: SQL[] = [];
   const skuList = sql.join(
     skus.map((sku) => sql`${sku}::text`),
     sql`, `,
   );
-  const rows = await queryRows<{ kind: 'p' | 'l' | 'i'; sku: string; cart_id: number | null; n: number; name: string | null }>(
-    db,
-    sql`WITH p AS MATERIALIZED (SELECT sku, quantity - reserved AS free FROM shop.potions
-          WHERE epoch = ${epoch} AND sku IN (${skuList}) ORDER BY sku FOR UPDATE)
-      SELECT 'p' AS kind, sku, NULL::int AS cart_id, free AS n, NULL::text AS name FROM p
-      UNION ALL SELECT 'l', sku, NULL, price, name FROM shop.listings WHERE epoch = ${epoch} AND sku IN (${skuList})
-      UNION ALL SELECT 'i', sku, cart_id, quantity, NULL FROM shop.cart_items WHERE cart_id IN (${ids}) AND sku IN (${skuList})`,
-  );
-  const listings = new Map<string, { name: string; price: number }>();
-  const free = new Map<string, number>();
-  const inCart: { cartId: number; sku: string; quantity: number }[] = [];
+  if (skus.length > 0) {
+    parts.push(sql`SELECT 'p' AS kind, sku, NULL::int AS cart_id, free AS n, NULL::int AS m, NULL::text AS name FROM p`);
+    parts.push(sql`SELECT 'l', sku, NULL, price, NULL, name FROM shop.listings WHERE epoch = ${epoch} AND sku IN (${skuList})`);
+  }
+  if (openCartIds.length > 0) {
+    // The first part names the columns: this one may be alone.
+    parts.push(
+      sql`SELECT 'i' AS kind, sku, cart_id, quantity AS n, unit_price AS m, NULL::text AS name FROM shop.cart_items WHERE cart_id IN (${cartIdList(openCartIds)})`,
+    );
+  }
+  if (parts.length === 0) return { items, listings, free };
+  const potions =
+    skus.length > 0
+      ? sql`WITH p AS MATERIALIZED (SELECT sku, quantity - reserved AS free FROM shop.potions
+          WHERE epoch = ${epoch} AND sku IN (${skuList}) ORDER BY sku FOR UPDATE) `
+      : sql``;
+  const rows = await queryRows<{
+    kind: 'p' | 'l' | 'i';
+    sku: string;
+    cart_id: number | null;
+    n: number;
+    m: number | null;
+    name: string | null;
+  }>(db, sql`${potions}${sql.join(parts, sql` UNION ALL `)}`);
   for (const r of rows) {
     if (r.kind === 'p') free.set(r.sku, Number(r.n));
     else if (r.kind === 'l') listings.set(r.sku, { name: r.name ?? r.sku, price: Number(r.n) });
-    else inCart.push({ cartId: Number(r.cart_id), sku: r.sku, quantity: Number(r.n) });
+    else {
+      const item = { sku: r.sku, quantity: Number(r.n), unit_price: Number(r.m) };
+      const list = items.get(Number(r.cart_id));
+      if (list) list.push(item);
+      else items.set(Number(r.cart_id), [item]);
+    }
   }
-  return { listings, free, inCart };
-}
-
-/** Changes the skus' reservations and writes the cart lines, in one statement. Callers hold the locks. */
-export async function writeCartItems(
-  db: DbOrTx,
-  epoch: number,
-  reserve: ReadonlyMap<string, number>,
-  lines: readonly { cartId: number; sku: string; name: string; quantity: number; unitPrice: number }[],
-): Promise<void> {
-  if (lines.length === 0) return;
-  const values = sql.join(
-    lines.map((l) => sql`(${l.cartId}::int, ${l.sku}::text, ${l.name}::text, ${l.quantity}::int, ${l.unitPrice}::int)`),
-    sql`, `,
-  );
-  const reserved =
-    reserve.size === 0
-      ? sql``
-      : sql`WITH reserved AS (UPDATE shop.potions p SET reserved = p.reserved + v.delta
-          FROM (VALUES ${sql.join(
-            [...reserve].map(([sku, delta]) => sql`(${sku}::text, ${delta}::int)`),
-            sql`, `,
-          )}) AS v(sku, delta) WHERE p.epoch = ${epoch} AND p.sku = v.sku) `;
-  await db.execute(sql`${reserved}INSERT INTO shop.cart_items (cart_id, sku, name, quantity, unit_price) VALUES ${values}
-    ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity, unit_price = EXCLUDED.unit_price`);
-}
-
-export interface CartsSale {
-  epoch: number;
-  tick: number;
-  carts: { cartId: number; payment: string | null; potions: number; gold: number; items: ItemRow[] }[];
-  /** The balance row's change by the whole batch, as an UPDATE (see stateChangeSql). */
-  books: SQL;
-  /** One ledger transaction per sold cart (see ledgerBatchSql); undefined when there is nothing to post. */
-  ledger: { cte: SQL; insert: SQL } | undefined;
+  return { items, listings, free };
 }
 
 /**
- * Sells a batch of carts in one statement: their reserved potions leave stock and reservation (summed
- * per sku first: an UPDATE … FROM with several rows for one target row applies only one of them), the
- * sales tally grows, the balance row changes, the ledger transactions are posted and the carts are
- * closed. Callers hold the state and cart locks.
+ * Writes a decided batch of cart requests in one statement: each sku's reservation and stock change once
+ * (by their net change: an UPDATE … FROM with several rows for one target row applies only one of them),
+ * the cart lines are set, the sales tally grows, the balance row changes, the ledger transactions are
+ * posted and the sold carts are closed. Callers hold the state, cart and potion locks.
  */
-export async function sellCarts(db: DbOrTx, sale: CartsSale): Promise<void> {
-  if (sale.carts.length === 0) return;
+export async function writeCartOps(
+  db: DbOrTx,
+  {
+    epoch,
+    tick,
+    plan,
+    books,
+    ledger,
+  }: { epoch: number; tick: number; plan: CartOpsPlan; books: SQL; ledger: { cte: SQL; insert: SQL } | undefined },
+): Promise<void> {
   const ctes: SQL[] = [];
-  const lines = sale.carts.flatMap((c) => c.items.map((i) => sql`(${c.cartId}::int, ${i.sku}::text, ${i.quantity}::int)`));
-  if (lines.length > 0) {
-    ctes.push(sql`sold_lines AS (SELECT * FROM (VALUES ${sql.join(lines, sql`, `)}) AS l(cart_id, sku, quantity))`);
-    ctes.push(sql`sold AS (UPDATE shop.potions p SET quantity = p.quantity - v.quantity, reserved = p.reserved - v.quantity
-      FROM (SELECT sku, sum(quantity)::int AS quantity FROM sold_lines GROUP BY sku) AS v
-      WHERE p.epoch = ${sale.epoch} AND p.sku = v.sku)`);
-    // The sales history's tally: by sku and the game hour the customer came (the cart's).
+  if (plan.stock.size > 0) {
+    const changes = [...plan.stock].map(([sku, s]) => sql`(${sku}::text, ${s.reserved}::int, ${s.quantity}::int)`);
+    ctes.push(sql`stocked AS (UPDATE shop.potions p SET reserved = p.reserved + v.reserved, quantity = p.quantity + v.quantity
+      FROM (VALUES ${sql.join(changes, sql`, `)}) AS v(sku, reserved, quantity) WHERE p.epoch = ${epoch} AND p.sku = v.sku)`);
+  }
+  if (plan.lines.length > 0) {
+    const values = plan.lines.map((l) => sql`(${l.cartId}::int, ${l.sku}::text, ${l.name}::text, ${l.quantity}::int, ${l.unitPrice}::int)`);
+    ctes.push(sql`lined AS (INSERT INTO shop.cart_items (cart_id, sku, name, quantity, unit_price) VALUES ${sql.join(values, sql`, `)}
+      ON CONFLICT (cart_id, sku) DO UPDATE SET quantity = EXCLUDED.quantity, unit_price = EXCLUDED.unit_price)`);
+  }
+  if (plan.tally.length > 0) {
+    const tally = plan.tally.map((t) => sql`(${t.sku}::text, ${t.hour}::int, ${t.quantity}::int)`);
     ctes.push(sql`tally AS (INSERT INTO shop.sales_by_tick (epoch, tick, sku, hour, quantity)
-      SELECT ${sale.epoch}::int, ${sale.tick}::int, l.sku, coalesce(c.game_hour, 0), sum(l.quantity)::int
-      FROM sold_lines l JOIN shop.carts c ON c.id = l.cart_id GROUP BY l.sku, coalesce(c.game_hour, 0)
+      SELECT ${epoch}::int, ${tick}::int, t.sku, t.hour, t.quantity FROM (VALUES ${sql.join(tally, sql`, `)}) AS t(sku, hour, quantity)
       ON CONFLICT (epoch, tick, sku, hour) DO UPDATE SET quantity = shop.sales_by_tick.quantity + excluded.quantity)`);
   }
-  ctes.push(sql`books AS (${sale.books})`);
-  const carts = sql.join(
-    sale.carts.map((c) => sql`(${c.cartId}::int, ${c.payment}::text, ${c.potions}::int, ${c.gold}::int)`),
-    sql`, `,
-  );
-  ctes.push(sql`closed AS (UPDATE shop.carts c SET status = 'checked_out', payment = v.payment, total_potions = v.potions,
-    total_gold = v.gold, closed_at = now(), closed_tick = ${sale.tick}
-    FROM (VALUES ${carts}) AS v(id, payment, potions, gold) WHERE c.id = v.id)`);
-  if (sale.ledger) ctes.push(sale.ledger.cte);
-  await db.execute(sql`WITH ${sql.join(ctes, sql`, `)} ${sale.ledger?.insert ?? sql`SELECT 1`}`);
+  if (plan.sales.length > 0) {
+    ctes.push(sql`books AS (${books})`);
+    const carts = plan.sales.map((c) => sql`(${c.cartId}::int, ${c.payment}::text, ${c.potions}::int, ${c.gold}::int)`);
+    ctes.push(sql`closed AS (UPDATE shop.carts c SET status = 'checked_out', payment = v.payment, total_potions = v.potions,
+      total_gold = v.gold, closed_at = now(), closed_tick = ${tick}
+      FROM (VALUES ${sql.join(carts, sql`, `)}) AS v(id, payment, potions, gold) WHERE c.id = v.id)`);
+    if (ledger) ctes.push(ledger.cte);
+  }
+  if (ctes.length === 0) return;
+  await db.execute(sql`WITH ${sql.join(ctes, sql`, `)} ${ledger?.insert ?? sql`SELECT 1`}`);
 }
 
 /**

@@ -4,19 +4,21 @@ import { buildTestApp, type TestApp } from '../../../../test/harness.js';
 import { queryRows } from '../../../platform/db.js';
 import { strategyFor } from '../domain/strategies.js';
 import { shopService } from '../index.js';
-import { createCheckout } from '../use-cases/checkout.js';
+import { createCartOps } from '../use-cases/cart-ops.js';
 import { barrel, client, ENV, warrior } from './fixtures.js';
 
 const RED = 'MIX_100_0_0_0';
 
 let t: TestApp;
 let call: ReturnType<typeof client>;
-let checkout: ReturnType<typeof createCheckout>;
+let cartOps: ReturnType<typeof createCartOps>;
+let checkout: ReturnType<typeof createCartOps>['checkout'];
 beforeAll(async () => {
   t = await buildTestApp([shopService], { env: ENV });
   call = client(t);
-  // A second checkout entry on the same database: calls made in one turn are one batch, for certain.
-  checkout = createCheckout({ db: t.platform.db, strategy: strategyFor('baseline'), catalogCache: t.platform.cache('shop:catalog') });
+  // A second entry on the same database: calls made in one turn are one batch, for certain.
+  cartOps = createCartOps({ db: t.platform.db, strategy: strategyFor('baseline'), catalogCache: t.platform.cache('shop:catalog') });
+  checkout = cartOps.checkout;
   await call('POST', '/barrels/deliver/1', [barrel('FREE_RED', 5_000, [1, 0, 0, 0], 0)]);
   await call('POST', '/bottler/deliver/1', [{ potion_type: [100, 0, 0, 0], quantity: 50 }]);
   await call('POST', '/info/current_time', { day: 'Crownday', hour: 0 });
@@ -47,7 +49,7 @@ async function books() {
   return row;
 }
 
-describe('batched checkout', () => {
+describe('batched cart requests', () => {
   it('answers each checkout of one batch as it would alone: open, paid, abandoned, unknown and repeated carts', async () => {
     const abandoned = await cartWith(1);
     for (let i = 1; i <= 12; i++) expect((await call('POST', '/info/current_time', { day: 'Crownday', hour: i })).status).toBe(204);
@@ -106,6 +108,46 @@ describe('batched checkout', () => {
       { reference: String(one), account: `potions:${RED}`, delta: -1 },
       { reference: String(two), account: 'gold', delta: 100 },
       { reference: String(two), account: `potions:${RED}`, delta: -2 },
+    ]);
+  });
+
+  it('judges adds and checkouts of one batch in arrival order: a checkout sells the line just set, a later add finds the cart closed', async () => {
+    const a = await cartWith(1);
+    const b = await cartWith(0);
+    const before = await books();
+    const answers = await Promise.all([
+      settle(cartOps.setItem(a, RED, 3)),
+      settle(cartOps.setItem(b, RED, 2)),
+      settle(checkout(a, 'a')),
+      settle(cartOps.setItem(a, RED, 1)),
+      settle(cartOps.setItem(b, 'MIX_0_100_0_0', 1)),
+      settle(cartOps.setItem(b, RED, 1_000)),
+      settle(checkout(b, 'b')),
+    ]);
+    expect(answers).toEqual([
+      { value: undefined },
+      { value: undefined },
+      { value: { total_potions_bought: 3, total_gold_paid: 150 } },
+      { error: { statusCode: 409, code: 'CART_CLOSED' } },
+      { error: { statusCode: 404, code: 'SKU_NOT_LISTED' } },
+      { error: { statusCode: 409, code: 'OUT_OF_STOCK' } },
+      { value: { total_potions_bought: 2, total_gold_paid: 100 } },
+    ]);
+    // Five potions sold (one was reserved before the batch); nothing stays reserved.
+    expect(await books()).toEqual({
+      quantity: (before?.quantity ?? 0) - 5,
+      reserved: 0,
+      potions: (before?.potions ?? 0) - 5,
+      gold: (before?.gold ?? 0) + 250,
+      sales: (before?.sales ?? 0) + 2,
+    });
+    const lines = await queryRows<{ cart_id: number; quantity: number }>(
+      t.platform.db,
+      sql`SELECT cart_id, quantity FROM shop.cart_items WHERE cart_id IN (${a}, ${b}) ORDER BY cart_id`,
+    );
+    expect(lines).toEqual([
+      { cart_id: a, quantity: 3 },
+      { cart_id: b, quantity: 2 },
     ]);
   });
 

@@ -3,8 +3,7 @@ import { errors } from '../../../platform/errors.js';
 import type { Customer, SearchPage, SearchQuery } from '../schemas.js';
 import { readCatalog } from '../store/books.js';
 import { insertCarts, insertVisits, searchLineItems } from '../store/carts.js';
-import { createSetItem } from './cart-items.js';
-import { createCheckout } from './checkout.js';
+import { createCartOps } from './cart-ops.js';
 import { CATALOG_KEY, type ShopDeps } from './context.js';
 
 const PAGE_SIZE = 5;
@@ -30,8 +29,7 @@ function decodeCursor(cursor: string): number {
 
 export function createCartUseCases(deps: ShopDeps) {
   const { db } = deps;
-  const checkout = createCheckout(deps);
-  const setItem = createSetItem(deps);
+  const cartOps = createCartOps(deps);
   // Carts opened at the same moment share one INSERT (one statement, one commit): a simulator opens a
   // cart per customer of a visit at once. Batches run side by side; they touch no common row.
   const openCarts = createCoalescer((customers: Customer[]) => insertCarts(db, customers), { maxBatch: 256, maxInFlight: 4 });
@@ -50,13 +48,9 @@ export function createCartUseCases(deps: ShopDeps) {
       return { cart_id: await openCarts.add(customer) };
     },
 
-    /** Sets the quantity of a sku in a cart, reserving (or releasing) stock at the price listed now (batched: see cart-items.ts). */
-    async setItem(cartId: number, sku: string, quantity: number): Promise<void> {
-      await setItem({ cartId, sku, quantity });
-    },
-
-    /** Pays for a cart exactly once: a repeated checkout answers as the first did (batched: see checkout.ts). */
-    checkout,
+    /** Sets the quantity of a sku in a cart and pays for a cart (batched together: see cart-ops.ts). */
+    setItem: cartOps.setItem,
+    checkout: cartOps.checkout,
 
     async search(q: SearchQuery): Promise<SearchPage> {
       const offset = decodeCursor(q.search_page);
