@@ -12,7 +12,12 @@ export const shopService: ServiceModule = {
   migrationsFolder: fileURLToPath(new URL('./migrations', import.meta.url)),
   securitySchemes: { [SECURITY_SCHEME]: { type: 'apiKey', in: 'header', name: 'access_token' } },
   async register(app, platform) {
-    const deps = { db: platform.db, strategy: strategyFor(platform.config.SHOP_STRATEGY), catalogCache: platform.cache('shop:catalog') };
+    const deps = {
+      db: platform.db,
+      dbHandle: platform.dbHandle,
+      strategy: strategyFor(platform.config.SHOP_STRATEGY),
+      catalogCache: platform.cache('shop:catalog'),
+    };
     await registerShopRoutes(app, platform, { books: createBookUseCases(deps), carts: createCartUseCases(deps) });
   },
 };

@@ -114,6 +114,21 @@ export const ledgerEntries = shop.table(
   (t) => [index('ledger_entries_epoch_account').on(t.epoch, t.account), check('ledger_entries_delta_nonzero', sql`${t.delta} <> 0`)],
 );
 
+/**
+ * Each account's balance per epoch: the sum of its ledger entries, kept by a statement trigger on
+ * `ledger_entries` in the transaction that appends them (migration 0002), so the audit reads a few rows
+ * instead of summing an ever-growing ledger. Nothing else writes it.
+ */
+export const ledgerBalances = shop.table(
+  'ledger_balances',
+  {
+    epoch: integer('epoch').notNull(),
+    account: text('account').notNull(),
+    balance: bigint('balance', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.epoch, t.account] })],
+);
+
 /** First answer of each idempotent call, keyed by (epoch, endpoint, id). */
 export const idempotency = shop.table(
   'idempotency',

@@ -175,11 +175,14 @@ export async function postLedger(db: DbOrTx, ctx: LedgerContext, entries: { acco
   if (ledger) await db.execute(sql`WITH ${ledger.cte} ${ledger.insert}`);
 }
 
-/** Balances per account, summed from the ledger (the truth the audit answers from). */
+/**
+ * Balances per account: the ledger's sums (the truth the audit answers from), as the database adds them
+ * up while entries are appended (`shop.ledger_balances`), not the balance row the shop keeps itself.
+ */
 export async function ledgerBalances(db: DbOrTx, epoch: number): Promise<Map<string, number>> {
   const rows = await queryRows<{ account: string; balance: number | string }>(
     db,
-    sql`SELECT account, sum(delta) AS balance FROM shop.ledger_entries WHERE epoch = ${epoch} GROUP BY account`,
+    sql`SELECT account, balance FROM shop.ledger_balances WHERE epoch = ${epoch}`,
   );
   return new Map(rows.map((r) => [r.account, Number(r.balance)]));
 }

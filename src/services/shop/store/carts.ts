@@ -71,105 +71,102 @@ export interface CartLocks {
 }
 
 /**
- * Locks, in one statement, the balance row and then the given carts in id order (the lock order
- * state → carts → potions of the whole shop): `s` is referenced twice, so it is materialized, and the
- * carts' scan first evaluates EXISTS (SELECT FROM s), which takes the state lock. Locked rows are read
- * as committed after the wait; rows of other tables would not be (the statement's snapshot predates
- * the wait), which is why everything else is read by a later statement (readCartOpsContext).
+ * The statements that lock and read a batch of cart requests, to be sent together (one round trip, see
+ * `scriptedTransaction`), and the parser of their rows:
+ * 1. Lock the balance row, then the carts in id order (the lock order state → carts → potions of the
+ *    whole shop): `s` is referenced twice, so it is materialized, and the carts' scan first evaluates
+ *    EXISTS (SELECT FROM s), which takes the state lock. Locked rows are read as committed after the
+ *    wait; rows of other tables would not be (the statement's snapshot predates the wait), hence 2.
+ * 2. In a statement of its own, so with a snapshot taken after the locks were granted: the carts'
+ *    lines, and for the skus being set their listings and free stock, locking their potion rows.
  */
-export async function lockForCartOps(db: DbOrTx, cartIds: readonly number[]): Promise<CartLocks> {
-  const [row] = await queryRows<{
-    epoch: number;
-    game_day: string | null;
-    game_hour: number | null;
-    tick: number;
-    carts: CartLocks['carts'];
-  }>(
-    db,
-    sql`WITH s AS (SELECT epoch, game_day, game_hour, tick FROM shop.state WHERE id = 1 FOR UPDATE),
-      c AS (SELECT id, epoch, status, game_hour, total_potions, total_gold FROM shop.carts
-        WHERE id IN (${cartIdList(cartIds)}) AND EXISTS (SELECT FROM s) ORDER BY id FOR UPDATE)
-      SELECT s.epoch, s.game_day, s.game_hour, s.tick,
-        coalesce((SELECT json_agg(json_build_object('id', c.id, 'epoch', c.epoch, 'status', c.status, 'hour', c.game_hour,
-          'totalPotions', c.total_potions, 'totalGold', c.total_gold) ORDER BY c.id) FROM c), '[]'::json) AS carts
-      FROM s`,
-  );
-  if (!row) throw new Error('shop.state row missing: run the shop migrations');
-  return { epoch: row.epoch, day: row.game_day, hour: row.game_hour, tick: row.tick, carts: row.carts };
-}
-
-/**
- * For a batch of cart requests, after its locks are held (so that this statement's snapshot sees every
- * line the carts' earlier holders committed), in one statement: the lines the open carts hold, and for
- * the skus being set their listings in `epoch` and their free stock, locking their potion rows (sku order).
- */
-export async function readCartOpsContext(
-  db: DbOrTx,
-  epoch: number,
-  openCartIds: readonly number[],
+export function lockAndReadCartOps(
+  cartIds: readonly number[],
   skus: readonly string[],
-): Promise<Pick<CartOpsContext, 'items' | 'listings' | 'free'>> {
-  const items = new Map<number, CartItem[]>();
-  const listings = new Map<string, { name: string; price: number }>();
-  const free = new Map<string, number>();
-  const parts: SQL[] = [];
+): { statements: SQL[]; parse(rows: unknown[][]): CartLocks & Pick<CartOpsContext, 'items' | 'listings' | 'free'> } {
+  const epoch = sql`(SELECT epoch FROM shop.state WHERE id = 1)`;
   const skuList = sql.join(
     skus.map((sku) => sql`${sku}::text`),
     sql`, `,
   );
+  // The first part names the columns; the lines part is always there (a batch has at least one cart).
+  const parts = [
+    sql`SELECT 'i' AS kind, sku, cart_id, quantity AS n, unit_price AS m, NULL::text AS name FROM shop.cart_items WHERE cart_id IN (${cartIdList(cartIds)})`,
+  ];
   if (skus.length > 0) {
-    parts.push(sql`SELECT 'p' AS kind, sku, NULL::int AS cart_id, free AS n, NULL::int AS m, NULL::text AS name FROM p`);
+    parts.push(sql`SELECT 'p', sku, NULL, free, NULL, NULL FROM p`);
     parts.push(sql`SELECT 'l', sku, NULL, price, NULL, name FROM shop.listings WHERE epoch = ${epoch} AND sku IN (${skuList})`);
   }
-  if (openCartIds.length > 0) {
-    // The first part names the columns: this one may be alone.
-    parts.push(
-      sql`SELECT 'i' AS kind, sku, cart_id, quantity AS n, unit_price AS m, NULL::text AS name FROM shop.cart_items WHERE cart_id IN (${cartIdList(openCartIds)})`,
-    );
-  }
-  if (parts.length === 0) return { items, listings, free };
   const potions =
     skus.length > 0
       ? sql`WITH p AS MATERIALIZED (SELECT sku, quantity - reserved AS free FROM shop.potions
           WHERE epoch = ${epoch} AND sku IN (${skuList}) ORDER BY sku FOR UPDATE) `
       : sql``;
-  const rows = await queryRows<{
-    kind: 'p' | 'l' | 'i';
-    sku: string;
-    cart_id: number | null;
-    n: number;
-    m: number | null;
-    name: string | null;
-  }>(db, sql`${potions}${sql.join(parts, sql` UNION ALL `)}`);
-  for (const r of rows) {
-    if (r.kind === 'p') free.set(r.sku, Number(r.n));
-    else if (r.kind === 'l') listings.set(r.sku, { name: r.name ?? r.sku, price: Number(r.n) });
-    else {
-      const item = { sku: r.sku, quantity: Number(r.n), unit_price: Number(r.m) };
-      const list = items.get(Number(r.cart_id));
-      if (list) list.push(item);
-      else items.set(Number(r.cart_id), [item]);
-    }
-  }
-  return { items, listings, free };
+  return {
+    statements: [
+      sql`WITH s AS (SELECT epoch, game_day, game_hour, tick FROM shop.state WHERE id = 1 FOR UPDATE),
+        c AS (SELECT id, epoch, status, game_hour, total_potions, total_gold FROM shop.carts
+          WHERE id IN (${cartIdList(cartIds)}) AND EXISTS (SELECT FROM s) ORDER BY id FOR UPDATE)
+        SELECT s.epoch, s.game_day, s.game_hour, s.tick,
+          coalesce((SELECT json_agg(json_build_object('id', c.id, 'epoch', c.epoch, 'status', c.status, 'hour', c.game_hour,
+            'totalPotions', c.total_potions, 'totalGold', c.total_gold) ORDER BY c.id) FROM c), '[]'::json) AS carts
+        FROM s`,
+      sql`${potions}${sql.join(parts, sql` UNION ALL `)}`,
+    ],
+    parse([lockRows, readRows]) {
+      const [row] = (lockRows ?? []) as {
+        epoch: number;
+        game_day: string | null;
+        game_hour: number | null;
+        tick: number;
+        carts: CartLocks['carts'];
+      }[];
+      if (!row) throw new Error('shop.state row missing: run the shop migrations');
+      const items = new Map<number, CartItem[]>();
+      const listings = new Map<string, { name: string; price: number }>();
+      const free = new Map<string, number>();
+      for (const r of (readRows ?? []) as {
+        kind: 'p' | 'l' | 'i';
+        sku: string;
+        cart_id: number | null;
+        n: number;
+        m: number | null;
+        name: string | null;
+      }[]) {
+        if (r.kind === 'p') free.set(r.sku, Number(r.n));
+        else if (r.kind === 'l') listings.set(r.sku, { name: r.name ?? r.sku, price: Number(r.n) });
+        else {
+          const item = { sku: r.sku, quantity: Number(r.n), unit_price: Number(r.m) };
+          const list = items.get(Number(r.cart_id));
+          if (list) list.push(item);
+          else items.set(Number(r.cart_id), [item]);
+        }
+      }
+      return { epoch: row.epoch, day: row.game_day, hour: row.game_hour, tick: row.tick, carts: row.carts, items, listings, free };
+    },
+  };
 }
 
 /**
- * Writes a decided batch of cart requests in one statement: each sku's reservation and stock change once
- * (by their net change: an UPDATE … FROM with several rows for one target row applies only one of them),
- * the cart lines are set, the sales tally grows, the balance row changes, the ledger transactions are
- * posted and the sold carts are closed. Callers hold the state, cart and potion locks.
+ * The statement that writes a decided batch of cart requests (undefined when there is nothing to write):
+ * each sku's reservation and stock change once (by their net change: an UPDATE … FROM with several rows
+ * for one target row applies only one of them), the cart lines are set, the sales tally grows, the
+ * balance row changes, the ledger transactions are posted and the sold carts are closed. Callers hold
+ * the state, cart and potion locks.
  */
-export async function writeCartOps(
-  db: DbOrTx,
-  {
-    epoch,
-    tick,
-    plan,
-    books,
-    ledger,
-  }: { epoch: number; tick: number; plan: CartOpsPlan; books: SQL; ledger: { cte: SQL; insert: SQL } | undefined },
-): Promise<void> {
+export function writeCartOps({
+  epoch,
+  tick,
+  plan,
+  books,
+  ledger,
+}: {
+  epoch: number;
+  tick: number;
+  plan: CartOpsPlan;
+  books: SQL;
+  ledger: { cte: SQL; insert: SQL } | undefined;
+}): SQL | undefined {
   const ctes: SQL[] = [];
   if (plan.stock.size > 0) {
     const changes = [...plan.stock].map(([sku, s]) => sql`(${sku}::text, ${s.reserved}::int, ${s.quantity}::int)`);
@@ -195,8 +192,8 @@ export async function writeCartOps(
       FROM (VALUES ${sql.join(carts, sql`, `)}) AS v(id, payment, potions, gold) WHERE c.id = v.id)`);
     if (ledger) ctes.push(ledger.cte);
   }
-  if (ctes.length === 0) return;
-  await db.execute(sql`WITH ${sql.join(ctes, sql`, `)} ${ledger?.insert ?? sql`SELECT 1`}`);
+  if (ctes.length === 0) return undefined;
+  return sql`WITH ${sql.join(ctes, sql`, `)} ${ledger?.insert ?? sql`SELECT 1`}`;
 }
 
 /**

@@ -17,7 +17,12 @@ beforeAll(async () => {
   t = await buildTestApp([shopService], { env: ENV });
   call = client(t);
   // A second entry on the same database: calls made in one turn are one batch, for certain.
-  cartOps = createCartOps({ db: t.platform.db, strategy: strategyFor('baseline'), catalogCache: t.platform.cache('shop:catalog') });
+  cartOps = createCartOps({
+    db: t.platform.db,
+    dbHandle: t.platform.dbHandle,
+    strategy: strategyFor('baseline'),
+    catalogCache: t.platform.cache('shop:catalog'),
+  });
   checkout = cartOps.checkout;
   await call('POST', '/barrels/deliver/1', [barrel('FREE_RED', 5_000, [1, 0, 0, 0], 0)]);
   await call('POST', '/bottler/deliver/1', [{ potion_type: [100, 0, 0, 0], quantity: 50 }]);

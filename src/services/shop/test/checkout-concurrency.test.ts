@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, hasRealPostgres, type TestApp } from '../../../../test/harness.js';
 import { queryRows } from '../../../platform/db.js';
 import { shopService } from '../index.js';
-import { barrel, client, ENV, expectTallyMatchesCarts, warrior } from './fixtures.js';
+import { barrel, client, ENV, expectBalancesMatchLedger, expectTallyMatchesCarts, warrior } from './fixtures.js';
 
 const RED = 'MIX_100_0_0_0';
 
@@ -71,6 +71,7 @@ describe.runIf(hasRealPostgres)('batched checkout under concurrency (real Postgr
     expect((await call('GET', '/inventory/audit')).body).toEqual({ number_of_potions: 10, ml_in_barrels: 0, gold: 2_100 });
     expect(await books()).toEqual({ quantity: 10, reserved: 0, potions: 10, gold: 2_100, sales: 40, entries: 80 });
     await expectTallyMatchesCarts(t);
+    await expectBalancesMatchLedger(t);
   });
 
   it('pays a cart checked out 20 times at once exactly once, every answer carrying the same totals', async () => {

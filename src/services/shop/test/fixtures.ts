@@ -35,6 +35,18 @@ export const barrel = (sku: string, ml: number, type: number[], price: number, q
 export const warrior = { customer_id: 'c1', customer_name: 'Brunhild', character_class: 'Warrior', character_species: 'Jötnar', level: 7 };
 export const oldShapeCustomer = { customer_name: 'Old Tom', character_class: 'Seer', level: 3 };
 
+/** The ledger's kept balances (shop.ledger_balances, what the audit reads) equal the sums of its entries. */
+export async function expectBalancesMatchLedger(t: TestApp): Promise<void> {
+  const rows = (query: ReturnType<typeof sql>) => queryRows<{ epoch: number; account: string; balance: number }>(t.platform.db, query);
+  const kept = await rows(
+    sql`SELECT epoch, account, balance::bigint AS balance FROM shop.ledger_balances WHERE balance <> 0 ORDER BY 1, 2`,
+  );
+  const summed = await rows(sql`SELECT epoch, account, sum(delta)::bigint AS balance FROM shop.ledger_entries
+    GROUP BY 1, 2 HAVING sum(delta) <> 0 ORDER BY 1, 2`);
+  expect(kept.length).toBeGreaterThan(0);
+  expect(kept).toEqual(summed);
+}
+
 /** The sales tally (shop.sales_by_tick) equals the aggregation of every sold cart it summarizes. */
 export async function expectTallyMatchesCarts(t: TestApp): Promise<void> {
   const rows = (query: ReturnType<typeof sql>) =>

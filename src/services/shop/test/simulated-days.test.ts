@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../../test/harness.js';
 import { shopService } from '../index.js';
-import { barrel, client, expectTallyMatchesCarts, KEY, warrior } from './fixtures.js';
+import { barrel, client, expectBalancesMatchLedger, expectTallyMatchesCarts, KEY, warrior } from './fixtures.js';
 
 const DAYS = ['Edgeday', 'Bloomday', 'Arcanaday', 'Hearthday', 'Crownday', 'Blesseday', 'Soulday'];
 const OFFER = [
@@ -70,5 +70,6 @@ describe('the adaptive shop driven like a simulator for two game days', () => {
     }
     expect(sold).toBeGreaterThanOrEqual(12);
     await expectTallyMatchesCarts(t);
+    await expectBalancesMatchLedger(t);
   });
 });

@@ -1,10 +1,11 @@
 import { createGroupCommit, type Outcome } from '../../../platform/coalesce.js';
 import { withRetry } from '../../../platform/db.js';
+import { scriptedTransaction } from '../../../platform/db-script.js';
 import { errors } from '../../../platform/errors.js';
 import { type CartOp, type CartOpDecision, decideCartOps } from '../domain/cart-ops.js';
 import type { CheckoutResult } from '../schemas.js';
 import { account, ledgerBatchSql, stateChangeSql } from '../store/books.js';
-import { lockForCartOps, readCartOpsContext, writeCartOps } from '../store/carts.js';
+import { lockAndReadCartOps, writeCartOps } from '../store/carts.js';
 import { CATALOG_KEY, historyKey, type ShopDeps } from './context.js';
 
 /** An add-to-cart answers nothing; a checkout answers its totals. */
@@ -41,30 +42,26 @@ function outcomeOf(cartId: number, d: CartOpDecision): Outcome<CartOpResult> {
  * Group commit for every request that changes a cart: add-to-cart (PUT/POST /carts/{id}/items/{sku})
  * and checkout. Adds reserve stock on a potion row and checkouts take the shop's one balance row, so
  * both serialize however they are sent, and a simulator sends them side by side; the ones that arrive
- * while a batch runs go to the database together, in one transaction of three statements: lock the
- * balance row and the batch's carts (lockForCartOps), read their lines, listings and free stock
- * (readCartOpsContext), write every change (writeCartOps). Every request is judged in arrival order
- * on the locked rows (decideCartOps), exactly as if they had come one after the other; the catalog
- * cache is invalidated once per batch. Idle, a request is sent at once.
+ * while a batch runs go to the database together, in one transaction sent as two scripts (one round
+ * trip each, see platform/db-script.ts): BEGIN, the locks on the balance row and the batch's carts, and
+ * what the batch is judged on (lockAndReadCartOps); then every change and COMMIT (writeCartOps). In
+ * between, every request is judged in arrival order on the locked rows (decideCartOps), exactly as if
+ * they had come one after the other. The locks are held across one round trip; the catalog cache is
+ * invalidated once per batch. Idle, a request is sent at once.
  */
 export function createCartOps(deps: ShopDeps, { maxBatch = 256 } = {}) {
-  const { db } = deps;
-
   /** One batch, one transaction; answers per request, whether stock changed, and the game time of any sale. */
   function transact(batch: CartOp[]) {
+    const cartIds = [...new Set(batch.map((r) => r.cartId))].sort((a, b) => a - b);
+    const skus = [...new Set(batch.flatMap((r) => (r.op === 'set' ? [r.sku] : [])))].sort();
+    const read = lockAndReadCartOps(cartIds, skus);
     return withRetry(() =>
-      db.transaction(async (tx) => {
-        const locked = await lockForCartOps(
-          tx,
-          [...new Set(batch.map((r) => r.cartId))].sort((a, b) => a - b),
-        );
-        const { epoch, day, hour, tick } = locked;
-        const open = locked.carts.filter((c) => c.status === 'open' && c.epoch === epoch).map((c) => c.id);
-        const skus = [...new Set(batch.flatMap((r) => (r.op === 'set' ? [r.sku] : [])))].sort();
-        const read = await readCartOpsContext(tx, epoch, open, skus);
-        const plan = decideCartOps(batch, { epoch, carts: new Map(locked.carts.map(({ id, ...cart }) => [id, cart])), ...read });
+      scriptedTransaction(deps.dbHandle, async (script) => {
+        // Round trip 1: BEGIN, the locks, and what the batch is judged on.
+        const { epoch, day, hour, tick, carts, ...context } = read.parse(await script.send(read.statements));
+        const plan = decideCartOps(batch, { epoch, carts: new Map(carts.map(({ id, ...cart }) => [id, cart])), ...context });
         const { sales } = plan;
-        await writeCartOps(tx, {
+        const write = writeCartOps({
           epoch,
           tick,
           plan,
@@ -79,6 +76,8 @@ export function createCartOps(deps: ShopDeps, { maxBatch = 256 } = {}) {
             })),
           ),
         });
+        // Round trip 2: the writes and COMMIT.
+        await script.send(write ? [write] : [], { commit: true });
         return {
           outcomes: batch.map((r, i) => outcomeOf(r.cartId, plan.decisions[i] as CartOpDecision)),
           stockChanged: plan.stock.size > 0,

@@ -1,10 +1,12 @@
 import type { Cache } from '../../../platform/cache.js';
-import type { Db, DbOrTx } from '../../../platform/db.js';
+import type { Db, DbHandle, DbOrTx } from '../../../platform/db.js';
 import type { SalesHistory, ShopState, Strategy } from '../domain/types.js';
 import { readHistory, readStock, replaceListings, type StateRow } from '../store/books.js';
 
 export interface ShopDeps {
   db: Db;
+  /** For transactions sent as scripts (see platform/db-script.ts). */
+  dbHandle: DbHandle;
   strategy: Strategy;
   catalogCache: Cache;
 }

@@ -1,0 +1,84 @@
+import type { SQLWrapper } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { DbHandle } from './db.js';
+
+const dialect = new PgDialect();
+
+/** One value as an SQL literal. Numbers are parenthesized, so that `a -${n}` can never become a `--` comment. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new RangeError(`cannot inline ${value} into SQL`);
+    return `(${value})`;
+  }
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'bigint') return `(${value.toString()})`;
+  const text = typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : JSON.stringify(value);
+  // standard_conforming_strings is on (the default since PostgreSQL 9.1): only quotes need doubling.
+  if (text.includes('\u0000')) throw new RangeError('text with a NUL character cannot be stored');
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/**
+ * A statement with its values written in as literals, for the simple query protocol (which carries no
+ * parameters). drizzle numbers its parameters `$1`, `$2`, …; the statements given here must hold no other
+ * `$` (no dollar quoting), which every statement built with drizzle's `sql` template satisfies.
+ */
+export function inlineSql(statement: SQLWrapper): string {
+  const { sql, params } = dialect.sqlToQuery(statement.getSQL());
+  return sql.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
+}
+
+export interface Script {
+  /**
+   * Sends statements in one round trip and answers each one's rows. Each statement takes its own
+   * snapshot (READ COMMITTED), so one that follows a lock sees everything committed before the lock was
+   * granted. `commit` ends the transaction in the same round trip.
+   */
+  send(statements: SQLWrapper[], options?: { commit?: boolean }): Promise<unknown[][]>;
+}
+
+/**
+ * A transaction sent as scripts: several statements per round trip instead of one. A transaction that
+ * holds a hot lock across round trips holds it while the application's event loop gets around to each
+ * answer; sending `BEGIN`, the lock and the reads that need it as one script, then the writes and
+ * `COMMIT` as another, holds it across one. An error rolls the transaction back and is rethrown
+ * (callers retry with `withRetry`, as for `db.transaction`). On PGlite (one connection, queries run one
+ * at a time) the scripts run inside its own transaction.
+ */
+export async function scriptedTransaction<T>(handle: DbHandle, body: (script: Script) => Promise<T>): Promise<T> {
+  if (handle.kind === 'pglite') {
+    return handle.client.transaction(async (tx) =>
+      body({
+        async send(statements) {
+          const results = await tx.exec(statements.map(inlineSql).join(';\n'));
+          return results.map((r) => r.rows);
+        },
+      }),
+    );
+  }
+  const client = await handle.pool.connect();
+  let begun = false;
+  let committed = false;
+  const send: Script['send'] = async (statements, { commit = false } = {}) => {
+    if (committed) throw new Error('this scripted transaction has already committed');
+    const texts = [...(begun ? [] : ['BEGIN']), ...statements.map(inlineSql), ...(commit ? ['COMMIT'] : [])];
+    const skip = begun ? 0 : 1;
+    begun = true;
+    const raw = (await client.query(texts.join(';\n'))) as unknown as { rows: unknown[] } | { rows: unknown[] }[];
+    if (commit) committed = true;
+    const results = Array.isArray(raw) ? raw : [raw];
+    return results.slice(skip, skip + statements.length).map((r) => r.rows);
+  };
+  try {
+    const out = await body({ send });
+    if (begun && !committed) await send([], { commit: true });
+    client.release();
+    return out;
+  } catch (err) {
+    let broken = false;
+    if (begun && !committed) await client.query('ROLLBACK').catch(() => (broken = true));
+    client.release(broken);
+    throw err;
+  }
+}
