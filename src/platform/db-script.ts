@@ -14,9 +14,10 @@ function literal(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'bigint') return `(${value.toString()})`;
   const text = typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : JSON.stringify(value);
-  // standard_conforming_strings is on (the default since PostgreSQL 9.1): only quotes need doubling.
   if (text.includes('\u0000')) throw new RangeError('text with a NUL character cannot be stored');
-  return `'${text.replace(/'/g, "''")}'`;
+  // An escape string (E'…', backslashes and quotes doubled) reads the same whatever the server's
+  // standard_conforming_strings says; a plain '…' would not, were it turned off.
+  return `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 /**

@@ -19,12 +19,20 @@ const count = async () => (await queryRows<{ n: number }>(p.db, sql`SELECT count
 
 describe('inlineSql', () => {
   it('writes values in as literals that read back exactly, whatever they hold', async () => {
-    const tricky = ["it's", "''", '--', 'a\\b', '$1 and $2', '/* not a comment */', 'Jötnar ✓', ''];
+    const tricky = ["it's", "''", '--', 'a\\b', "\\'; DROP TABLE script_test; --", '$1 and $2', '/* not a comment */', 'Jötnar ✓', ''];
     for (const text of tricky) {
       const statement = sql`SELECT ${text}::text AS t, 0 -${-5} AS n, ${null}::text AS z, ${{ a: "o'k" }}::jsonb AS j`;
       const [row] = await queryRows<{ t: string; n: number; z: null; j: unknown }>(p.db, inlineSql(statement));
       expect(row).toEqual({ t: text, n: 5, z: null, j: { a: "o'k" } });
     }
+  });
+
+  it('reads back the same with standard_conforming_strings off', async () => {
+    const text = "\\'; SELECT 1; --";
+    const [, rows] = await scriptedTransaction(p.dbHandle, (script) =>
+      script.send([sql`SET LOCAL standard_conforming_strings = off`, sql`SELECT ${text}::text AS t`]),
+    );
+    expect(rows).toEqual([{ t: text }]);
   });
 
   it('refuses what it cannot write as a literal', () => {
