@@ -42,15 +42,21 @@ const toState = (r: RawState): StateRow => ({
   tick: r.tick,
 });
 
+/** The current epoch, for statements sent before the balance row is read (in one script with it). */
+export const CURRENT_EPOCH = sql`(SELECT epoch FROM shop.state WHERE id = 1)`;
+
 /** The balance row; `lock` takes it FOR UPDATE, which serializes every write to the books. */
-export async function readState(db: DbOrTx, lock = false): Promise<StateRow> {
-  const rows = await queryRows<RawState>(
-    db,
-    lock ? sql`SELECT * FROM shop.state WHERE id = 1 FOR UPDATE` : sql`SELECT * FROM shop.state WHERE id = 1`,
-  );
-  const row = rows[0];
+export const stateSql = (lock = false) =>
+  lock ? sql`SELECT * FROM shop.state WHERE id = 1 FOR UPDATE` : sql`SELECT * FROM shop.state WHERE id = 1`;
+
+export function parseState(rows: readonly unknown[]): StateRow {
+  const row = rows[0] as RawState | undefined;
   if (!row) throw new Error('shop.state row missing: run the shop migrations');
   return toState(row);
+}
+
+export async function readState(db: DbOrTx, lock = false): Promise<StateRow> {
+  return parseState(await queryRows<RawState>(db, stateSql(lock)));
 }
 
 export interface StateChange {
@@ -69,10 +75,6 @@ export function stateChangeSql(c: StateChange): SQL {
     potion_units = potion_units + ${c.potionUnits ?? 0}, ml_units = ml_units + ${c.mlUnits ?? 0} WHERE id = 1`;
 }
 
-export async function changeState(db: DbOrTx, c: StateChange): Promise<void> {
-  await db.execute(stateChangeSql(c));
-}
-
 export async function setTime(db: DbOrTx, day: string, hour: number, tick: number): Promise<void> {
   await db.execute(sql`UPDATE shop.state SET game_day = ${day}, game_hour = ${hour}, tick = ${tick} WHERE id = 1`);
 }
@@ -82,19 +84,23 @@ export async function startEpoch(db: DbOrTx, epoch: number): Promise<void> {
     potions = 0, potion_units = 1, ml_units = 1, game_day = NULL, game_hour = NULL, tick = 0 WHERE id = 1`);
 }
 
-export async function readStock(db: DbOrTx, epoch: number): Promise<StockItem[]> {
-  const rows = await queryRows<{ sku: string; red: number; green: number; blue: number; dark: number; quantity: number; reserved: number }>(
-    db,
-    sql`SELECT sku, red, green, blue, dark, quantity, reserved FROM shop.potions WHERE epoch = ${epoch} AND quantity > 0 ORDER BY sku`,
+export const stockSql = (epoch: number | SQL) =>
+  sql`SELECT sku, red, green, blue, dark, quantity, reserved FROM shop.potions WHERE epoch = ${epoch} AND quantity > 0 ORDER BY sku`;
+
+export function parseStock(rows: readonly unknown[]): StockItem[] {
+  return (rows as { sku: string; red: number; green: number; blue: number; dark: number; quantity: number; reserved: number }[]).map(
+    (r) => ({ sku: r.sku, mix: [r.red, r.green, r.blue, r.dark], quantity: r.quantity, available: r.quantity - r.reserved }),
   );
-  return rows.map((r) => ({ sku: r.sku, mix: [r.red, r.green, r.blue, r.dark], quantity: r.quantity, available: r.quantity - r.reserved }));
 }
 
-export async function addPotions(db: DbOrTx, epoch: number, mix: Mix, quantity: number): Promise<void> {
-  await db.execute(sql`INSERT INTO shop.potions (epoch, sku, red, green, blue, dark, quantity) VALUES
-    (${epoch}, ${mixSku(mix)}, ${mix[0]}, ${mix[1]}, ${mix[2]}, ${mix[3]}, ${quantity})
-    ON CONFLICT (epoch, sku) DO UPDATE SET quantity = shop.potions.quantity + EXCLUDED.quantity`);
+export async function readStock(db: DbOrTx, epoch: number): Promise<StockItem[]> {
+  return parseStock(await queryRows(db, stockSql(epoch)));
 }
+
+export const addPotionsSql = (epoch: number, mix: Mix, quantity: number) =>
+  sql`INSERT INTO shop.potions (epoch, sku, red, green, blue, dark, quantity) VALUES
+    (${epoch}::int, ${mixSku(mix)}::text, ${mix[0]}::int, ${mix[1]}::int, ${mix[2]}::int, ${mix[3]}::int, ${quantity}::int)
+    ON CONFLICT (epoch, sku) DO UPDATE SET quantity = shop.potions.quantity + EXCLUDED.quantity`;
 
 export interface LedgerContext {
   epoch: number;
@@ -169,10 +175,15 @@ export function ledgerBatchSql(
   };
 }
 
+/** The statement appending one ledger transaction with its non-zero entries (none when all are zero). */
+export function postLedgerSql(ctx: LedgerContext, entries: { account: string; delta: number }[]): SQL[] {
+  const ledger = ledgerSql(ctx, entries);
+  return ledger ? [sql`WITH ${ledger.cte} ${ledger.insert}`] : [];
+}
+
 /** Appends one ledger transaction with its non-zero entries. */
 export async function postLedger(db: DbOrTx, ctx: LedgerContext, entries: { account: string; delta: number }[]): Promise<void> {
-  const ledger = ledgerSql(ctx, entries);
-  if (ledger) await db.execute(sql`WITH ${ledger.cte} ${ledger.insert}`);
+  for (const statement of postLedgerSql(ctx, entries)) await db.execute(statement);
 }
 
 /**
@@ -187,28 +198,28 @@ export async function ledgerBalances(db: DbOrTx, epoch: number): Promise<Map<str
   return new Map(rows.map((r) => [r.account, Number(r.balance)]));
 }
 
-export async function findIdempotent(db: DbOrTx, epoch: number, endpoint: string, key: string): Promise<unknown> {
-  const [row] = await queryRows<{ response: unknown }>(
-    db,
-    sql`SELECT response FROM shop.idempotency WHERE epoch = ${epoch} AND endpoint = ${endpoint} AND key = ${key}`,
-  );
-  return row?.response;
-}
+/** The first answer of an idempotent call: one row `{ response }`, or none. */
+export const findIdempotentSql = (epoch: number | SQL, endpoint: string, key: string) =>
+  sql`SELECT response FROM shop.idempotency WHERE epoch = ${epoch} AND endpoint = ${endpoint}::text AND key = ${key}::text`;
 
-export async function saveIdempotent(db: DbOrTx, epoch: number, endpoint: string, key: string, response: unknown): Promise<void> {
-  await db.execute(
-    sql`INSERT INTO shop.idempotency (epoch, endpoint, key, response) VALUES (${epoch}, ${endpoint}, ${key}, ${JSON.stringify(response)}::jsonb)`,
-  );
+export const saveIdempotentSql = (epoch: number, endpoint: string, key: string, response: unknown) =>
+  sql`INSERT INTO shop.idempotency (epoch, endpoint, key, response) VALUES (${epoch}::int, ${endpoint}::text, ${key}::text, ${JSON.stringify(response)}::jsonb)`;
+
+/** The statements replacing the epoch's listings by `choices`, in slot order. */
+export function replaceListingsSql(epoch: number, choices: CatalogChoice[]): SQL[] {
+  const statements = [sql`DELETE FROM shop.listings WHERE epoch = ${epoch}::int`];
+  if (choices.length > 0) {
+    const values = sql.join(
+      choices.map((c, i) => sql`(${epoch}::int, ${c.sku}::text, ${c.name}::text, ${c.price}::int, ${i}::int)`),
+      sql`, `,
+    );
+    statements.push(sql`INSERT INTO shop.listings (epoch, sku, name, price, slot) VALUES ${values}`);
+  }
+  return statements;
 }
 
 export async function replaceListings(db: DbOrTx, epoch: number, choices: CatalogChoice[]): Promise<void> {
-  await db.execute(sql`DELETE FROM shop.listings WHERE epoch = ${epoch}`);
-  if (choices.length === 0) return;
-  const values = sql.join(
-    choices.map((c, i) => sql`(${epoch}, ${c.sku}, ${c.name}, ${c.price}, ${i})`),
-    sql`, `,
-  );
-  await db.execute(sql`INSERT INTO shop.listings (epoch, sku, name, price, slot) VALUES ${values}`);
+  for (const statement of replaceListingsSql(epoch, choices)) await db.execute(statement);
 }
 
 export interface CatalogRow {
@@ -245,12 +256,16 @@ export async function readCatalog(db: DbOrTx): Promise<CatalogRow[]> {
   }));
 }
 
+export const historySql = (epoch: number, tick: number) =>
+  sql`SELECT sku, hour, sum(quantity) AS sold, sum(CASE WHEN tick > ${tick - 12}::int THEN quantity ELSE 0 END) AS recent
+    FROM shop.sales_by_tick WHERE epoch = ${epoch}::int GROUP BY 1, 2`;
+
 export async function readHistory(db: DbOrTx, epoch: number, tick: number): Promise<SalesHistory> {
-  const rows = await queryRows<{ sku: string; hour: number; sold: number | string; recent: number | string }>(
-    db,
-    sql`SELECT sku, hour, sum(quantity) AS sold, sum(CASE WHEN tick > ${tick - 12} THEN quantity ELSE 0 END) AS recent
-      FROM shop.sales_by_tick WHERE epoch = ${epoch} GROUP BY 1, 2`,
-  );
+  return parseHistory(await queryRows(db, historySql(epoch, tick)), tick);
+}
+
+export function parseHistory(raw: readonly unknown[], tick: number): SalesHistory {
+  const rows = raw as { sku: string; hour: number; sold: number | string; recent: number | string }[];
   const soldBySkuHour: Record<string, number[]> = {};
   let soldLastDay = 0;
   for (const r of rows) {

@@ -1,25 +1,36 @@
-import { type DbOrTx, withRetry } from '../../../platform/db.js';
+import type { SQL } from 'drizzle-orm';
+import { withRetry } from '../../../platform/db.js';
+import { scriptedTransaction } from '../../../platform/db-script.js';
 import { errors } from '../../../platform/errors.js';
 import { barrelFractions, isValidMix, type Mix, mixSku, sumMix } from '../domain/mix.js';
 import { checkBarrelDelivery, checkBottling, checkCapacity } from '../domain/rules.js';
-import type { BarrelOffer, BottleLine, CapacityOrder } from '../domain/types.js';
+import type { BarrelOffer, BottleLine, CapacityOrder, ShopState } from '../domain/types.js';
 import type { Audit, Barrel } from '../schemas.js';
 import {
   account,
-  addPotions,
-  changeState,
-  findIdempotent,
+  addPotionsSql,
+  CURRENT_EPOCH,
+  findIdempotentSql,
+  historySql,
   type LedgerContext,
   ledgerBalances,
+  parseHistory,
+  parseState,
+  parseStock,
   postLedger,
+  postLedgerSql,
   readState,
+  replaceListingsSql,
   type StateRow,
-  saveIdempotent,
+  saveIdempotentSql,
   setTime,
   startEpoch,
+  stateChangeSql,
+  stateSql,
+  stockSql,
 } from '../store/books.js';
 import { abandonCarts } from '../store/carts.js';
-import { CART_TTL_TICKS, CATALOG_KEY, planningState, relist, type ShopDeps, salesHistory } from './context.js';
+import { CART_TTL_TICKS, CATALOG_KEY, planningState, relist, type ShopDeps, salesHistory, toPlanningState } from './context.js';
 
 type Endpoint = 'barrels' | 'bottler' | 'inventory';
 
@@ -36,18 +47,44 @@ export function createBookUseCases(deps: ShopDeps) {
   });
 
   /**
-   * One idempotent delivery: under the state lock, a repeated (endpoint, id) of this epoch changes
-   * nothing; otherwise `apply` validates (throwing a 4xx writes nothing) and writes.
+   * One idempotent delivery, in one transaction sent as scripts (platform/db-script.ts) so that the
+   * balance lock is held across two or three round trips rather than one per statement:
+   * 1. BEGIN; lock the balance row; then, in statements of their own (read after the lock): an earlier
+   *    answer to this (endpoint, id) in this epoch, and the stock. A repeat changes nothing.
+   * 2. `plan` validates against them (a thrown 4xx rolls back: nothing written) and names the writes;
+   *    they go with the idempotency record, and COMMIT unless the stock changed.
+   * 3. If it did, the same script also read back the balance row, stock and sales history, and the
+   *    catalog is chosen again and written with COMMIT.
    */
-  async function deliver(endpoint: Endpoint, orderId: number, apply: (tx: DbOrTx, s: StateRow) => Promise<boolean>): Promise<void> {
+  async function deliver(
+    endpoint: Endpoint,
+    orderId: number,
+    plan: (s: StateRow, state: ShopState) => { writes: SQL[]; changesStock: boolean },
+  ): Promise<void> {
+    const key = String(orderId);
     const relisted = await withRetry(() =>
-      db.transaction(async (tx) => {
-        const s = await readState(tx, true);
-        if ((await findIdempotent(tx, s.epoch, endpoint, String(orderId))) !== undefined) return false;
-        const changedStock = await apply(tx, s);
-        await saveIdempotent(tx, s.epoch, endpoint, String(orderId), { status: 204 });
-        if (changedStock) await relist(tx, deps, await readState(tx));
-        return changedStock;
+      scriptedTransaction(deps.dbHandle, async (script) => {
+        const [state, earlier, stock] = await script.send([
+          stateSql(true),
+          findIdempotentSql(CURRENT_EPOCH, endpoint, key),
+          stockSql(CURRENT_EPOCH),
+        ]);
+        if ((earlier ?? []).length > 0) return false;
+        const s = parseState(state ?? []);
+        const { writes, changesStock } = plan(s, toPlanningState(s, parseStock(stock ?? [])));
+        const done = [...writes, saveIdempotentSql(s.epoch, endpoint, key, { status: 204 })];
+        if (!changesStock) {
+          await script.send(done, { commit: true });
+          return false;
+        }
+        const read = await script.send([...done, stateSql(), stockSql(s.epoch), historySql(s.epoch, s.tick)]);
+        const [after, stockAfter, history] = read.slice(done.length);
+        const choices = deps.strategy.catalog(
+          toPlanningState(parseState(after ?? []), parseStock(stockAfter ?? [])),
+          parseHistory(history ?? [], s.tick),
+        );
+        await script.send(replaceListingsSql(s.epoch, choices), { commit: true });
+        return true;
       }),
     );
     if (relisted) await invalidate();
@@ -77,16 +114,18 @@ export function createBookUseCases(deps: ShopDeps) {
           );
         return { sku: b.sku, mlPerBarrel: b.ml_per_barrel, fractions, price: b.price, quantity: b.quantity };
       });
-      await deliver('barrels', orderId, async (tx, s) => {
-        const checked = checkBarrelDelivery(await planningState(tx, s), offers);
+      await deliver('barrels', orderId, (s, state) => {
+        const checked = checkBarrelDelivery(state, offers);
         if (!checked.ok) throw errors.conflict(checked.reason, 'CANNOT_HONOUR');
         const { cost, ml } = checked.value;
-        await changeState(tx, { gold: -cost, ml });
-        await postLedger(tx, ledgerCtx(s, 'barrels', String(orderId)), [
-          { account: account.gold, delta: -cost },
-          ...ml.map((delta, c) => ({ account: account.ml(c), delta })),
-        ]);
-        return false;
+        const writes = [
+          stateChangeSql({ gold: -cost, ml }),
+          ...postLedgerSql(ledgerCtx(s, 'barrels', String(orderId)), [
+            { account: account.gold, delta: -cost },
+            ...ml.map((delta, c) => ({ account: account.ml(c), delta })),
+          ]),
+        ];
+        return { writes, changesStock: false };
       });
     },
 
@@ -105,31 +144,35 @@ export function createBookUseCases(deps: ShopDeps) {
         merged.set(key, { potion_type: l.potion_type, quantity: (merged.get(key)?.quantity ?? 0) + l.quantity });
       }
       const bottles = [...merged.values()].filter((l) => l.quantity > 0);
-      await deliver('bottler', orderId, async (tx, s) => {
-        const checked = checkBottling(await planningState(tx, s), bottles);
+      await deliver('bottler', orderId, (s, state) => {
+        const checked = checkBottling(state, bottles);
         if (!checked.ok) throw errors.conflict(checked.reason, 'CANNOT_HONOUR');
         const used = checked.value.ml;
-        await changeState(tx, { ml: used.map((m) => -m) as unknown as Mix, potions: checked.value.potions });
-        for (const b of bottles) await addPotions(tx, s.epoch, b.potion_type, b.quantity);
-        await postLedger(tx, ledgerCtx(s, 'bottler', String(orderId)), [
-          ...used.map((m, c) => ({ account: account.ml(c), delta: -m })),
-          ...bottles.map((b) => ({ account: account.potions(mixSku(b.potion_type)), delta: b.quantity })),
-        ]);
-        return bottles.length > 0;
+        const writes = [
+          stateChangeSql({ ml: used.map((m) => -m) as unknown as Mix, potions: checked.value.potions }),
+          ...bottles.map((b) => addPotionsSql(s.epoch, b.potion_type, b.quantity)),
+          ...postLedgerSql(ledgerCtx(s, 'bottler', String(orderId)), [
+            ...used.map((m, c) => ({ account: account.ml(c), delta: -m })),
+            ...bottles.map((b) => ({ account: account.potions(mixSku(b.potion_type)), delta: b.quantity })),
+          ]),
+        ];
+        return { writes, changesStock: bottles.length > 0 };
       });
     },
 
     async deliverCapacity(orderId: number, order: CapacityOrder): Promise<void> {
-      await deliver('inventory', orderId, async (tx, s) => {
-        const checked = checkCapacity(await planningState(tx, s), order);
+      await deliver('inventory', orderId, (s, state) => {
+        const checked = checkCapacity(state, order);
         if (!checked.ok) throw errors.conflict(checked.reason, 'CANNOT_HONOUR');
-        await changeState(tx, { gold: -checked.value.cost, potionUnits: order.potion_capacity, mlUnits: order.ml_capacity });
-        await postLedger(tx, ledgerCtx(s, 'capacity', String(orderId)), [
-          { account: account.gold, delta: -checked.value.cost },
-          { account: account.potionCapacity, delta: order.potion_capacity },
-          { account: account.mlCapacity, delta: order.ml_capacity },
-        ]);
-        return false;
+        const writes = [
+          stateChangeSql({ gold: -checked.value.cost, potionUnits: order.potion_capacity, mlUnits: order.ml_capacity }),
+          ...postLedgerSql(ledgerCtx(s, 'capacity', String(orderId)), [
+            { account: account.gold, delta: -checked.value.cost },
+            { account: account.potionCapacity, delta: order.potion_capacity },
+            { account: account.mlCapacity, delta: order.ml_capacity },
+          ]),
+        ];
+        return { writes, changesStock: false };
       });
     },
 

@@ -1,6 +1,6 @@
 import type { Cache } from '../../../platform/cache.js';
 import type { Db, DbHandle, DbOrTx } from '../../../platform/db.js';
-import type { SalesHistory, ShopState, Strategy } from '../domain/types.js';
+import type { SalesHistory, ShopState, StockItem, Strategy } from '../domain/types.js';
 import { readHistory, readStock, replaceListings, type StateRow } from '../store/books.js';
 
 export interface ShopDeps {
@@ -28,17 +28,13 @@ export function salesHistory(db: DbOrTx, deps: ShopDeps, s: Pick<StateRow, 'epoc
   return deps.catalogCache.getOrLoad(historyKey(s.epoch, s.tick), () => readHistory(db, s.epoch, s.tick), 5_000);
 }
 
+/** What the strategy and the rules plan from: the balance row and the stock. */
+export function toPlanningState(s: StateRow, stock: StockItem[]): ShopState {
+  return { gold: s.gold, ml: s.ml, potionUnits: s.potionUnits, mlUnits: s.mlUnits, stock, day: s.day, hour: s.hour, tick: s.tick };
+}
+
 export async function planningState(db: DbOrTx, s: StateRow): Promise<ShopState> {
-  return {
-    gold: s.gold,
-    ml: s.ml,
-    potionUnits: s.potionUnits,
-    mlUnits: s.mlUnits,
-    stock: await readStock(db, s.epoch),
-    day: s.day,
-    hour: s.hour,
-    tick: s.tick,
-  };
+  return toPlanningState(s, await readStock(db, s.epoch));
 }
 
 /** Re-chooses the listed catalog (inside the caller's transaction, after stock or time changed). */
