@@ -117,7 +117,7 @@ export const ledgerEntries = shop.table(
 /**
  * Each account's balance per epoch: the sum of its ledger entries, kept by a statement trigger on
  * `ledger_entries` in the transaction that appends them (migration 0002), so the audit reads a few rows
- * instead of summing an ever-growing ledger. Nothing else writes it.
+ * instead of summing an ever-growing ledger. Any other write to it is refused (a row trigger).
  */
 export const ledgerBalances = shop.table(
   'ledger_balances',

@@ -22,3 +22,18 @@ $$;
 --> statement-breakpoint
 CREATE TRIGGER "ledger_entries_balances" AFTER INSERT ON "shop"."ledger_entries" REFERENCING NEW TABLE AS "appended"
   FOR EACH STATEMENT EXECUTE FUNCTION "shop"."ledger_balances_add"();
+--> statement-breakpoint
+-- The balances are the ledger's to keep: a write that does not come from its trigger is refused (inside
+-- the statement trigger above, this row trigger runs one level deeper).
+CREATE FUNCTION "shop"."ledger_balances_kept"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF pg_trigger_depth() < 2 THEN
+    RAISE EXCEPTION 'shop.ledger_balances is kept from the ledger (% refused); append ledger entries instead', TG_OP
+      USING ERRCODE = 'restrict_violation';
+  END IF;
+  RETURN coalesce(NEW, OLD);
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER "ledger_balances_kept" BEFORE INSERT OR UPDATE OR DELETE ON "shop"."ledger_balances"
+  FOR EACH ROW EXECUTE FUNCTION "shop"."ledger_balances_kept"();

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../../test/harness.js';
-import { queryRows } from '../../../platform/db.js';
+import { pgErrorCode, queryRows } from '../../../platform/db.js';
 import { shopService } from '../index.js';
 import { barrel, client, ENV, oldShapeCustomer, warrior } from './fixtures.js';
 
@@ -147,6 +147,14 @@ describe('shop wire contract', () => {
   it('refuses to edit or delete ledger entries, and refuses negative balances in the database itself', async () => {
     await expect(t.platform.db.execute(sql`UPDATE shop.ledger_entries SET delta = delta + 1`)).rejects.toThrow();
     await expect(t.platform.db.execute(sql`DELETE FROM shop.ledger_transactions`)).rejects.toThrow();
+    // The kept balances change only with the entries that sum to them.
+    for (const write of [sql`UPDATE shop.ledger_balances SET balance = balance + 1`, sql`DELETE FROM shop.ledger_balances`]) {
+      const refused = await t.platform.db.execute(write).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(pgErrorCode(refused)).toBe('23001'); // restrict_violation, raised by the balances' guard
+    }
     await expect(t.platform.db.execute(sql`UPDATE shop.state SET gold = -1`)).rejects.toThrow();
     await expect(t.platform.db.execute(sql`UPDATE shop.state SET ml_red = ml_red + 100000`)).rejects.toThrow();
     await expect(t.platform.db.execute(sql`UPDATE shop.potions SET reserved = quantity + 1`)).rejects.toThrow();
