@@ -4,13 +4,18 @@ import type { DbHandle } from './db.js';
 
 const dialect = new PgDialect();
 
-/** One value as an SQL literal. Numbers are parenthesized, so that `a -${n}` can never become a `--` comment. */
+/**
+ * One value as an SQL literal. Numbers are parenthesized, so that `a -${n}` can never become a `--`
+ * comment; only integers are taken (a fraction cast to an integer column would be rounded silently,
+ * where a parameter is refused), and arrays and buffers are refused rather than guessed at.
+ */
 function literal(value: unknown): string {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new RangeError(`cannot inline ${value} into SQL`);
+    if (!Number.isSafeInteger(value)) throw new RangeError(`cannot inline ${value} into SQL: only safe integers`);
     return `(${value})`;
   }
+  if (Array.isArray(value) || value instanceof Uint8Array) throw new TypeError('cannot inline an array or a buffer into SQL');
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'bigint') return `(${value.toString()})`;
   const text = typeof value === 'string' ? value : value instanceof Date ? value.toISOString() : JSON.stringify(value);
@@ -22,12 +27,28 @@ function literal(value: unknown): string {
 
 /**
  * A statement with its values written in as literals, for the simple query protocol (which carries no
- * parameters). drizzle numbers its parameters `$1`, `$2`, …; the statements given here must hold no other
- * `$` (no dollar quoting), which every statement built with drizzle's `sql` template satisfies.
+ * parameters). drizzle numbers its parameters `$1`, `$2`, …; the statement's own text must hold no other
+ * `$` followed by a digit (no `'$1'` literal, no dollar quoting): each placeholder must be found exactly
+ * once, in order, or this throws.
  */
 export function inlineSql(statement: SQLWrapper): string {
   const { sql, params } = dialect.sqlToQuery(statement.getSQL());
-  return sql.replace(/\$(\d+)/g, (_, n: string) => literal(params[Number(n) - 1]));
+  let expected = 1;
+  const text = sql.replace(/\$(\d+)/g, (_, n: string) => {
+    if (Number(n) !== expected++) throw new Error(`cannot inline this statement: its text holds a stray $${n}`);
+    return literal(params[Number(n) - 1]);
+  });
+  if (expected !== params.length + 1) throw new Error('cannot inline this statement: a parameter has no placeholder');
+  return text;
+}
+
+/** Statements as one script; on lines of their own, so that a trailing `-- comment` cannot swallow a `;`. */
+const joined = (texts: readonly string[]) => texts.join('\n;\n');
+
+/** One result per statement, or the answers would be matched to the wrong statements. */
+function checked<R>(results: R[], statements: number): R[] {
+  if (results.length !== statements) throw new Error(`a script of ${statements} statements gave ${results.length} results`);
+  return results;
 }
 
 export interface Script {
@@ -49,11 +70,15 @@ export interface Script {
  */
 export async function scriptedTransaction<T>(handle: DbHandle, body: (script: Script) => Promise<T>): Promise<T> {
   if (handle.kind === 'pglite') {
+    // PGlite's own transaction (it commits when the body returns); `commit` only ends the sending.
+    let ended = false;
     return handle.client.transaction(async (tx) =>
       body({
-        async send(statements) {
-          const results = await tx.exec(statements.map(inlineSql).join(';\n'));
-          return results.map((r) => r.rows);
+        async send(statements, { commit = false } = {}) {
+          if (ended) throw new Error('this scripted transaction has already committed');
+          ended = commit;
+          if (statements.length === 0) return []; // PGlite answers an empty script with one empty result
+          return checked(await tx.exec(joined(statements.map(inlineSql))), statements.length).map((r) => r.rows);
         },
       }),
     );
@@ -63,13 +88,15 @@ export async function scriptedTransaction<T>(handle: DbHandle, body: (script: Sc
   let committed = false;
   const send: Script['send'] = async (statements, { commit = false } = {}) => {
     if (committed) throw new Error('this scripted transaction has already committed');
-    const texts = [...(begun ? [] : ['BEGIN']), ...statements.map(inlineSql), ...(commit ? ['COMMIT'] : [])];
+    // Read committed, whatever the server's default: each statement's fresh snapshot is the point.
+    const texts = [...(begun ? [] : ['BEGIN ISOLATION LEVEL READ COMMITTED']), ...statements.map(inlineSql), ...(commit ? ['COMMIT'] : [])];
     const skip = begun ? 0 : 1;
     begun = true;
-    const raw = (await client.query(texts.join(';\n'))) as unknown as { rows: unknown[] } | { rows: unknown[] }[];
+    const raw = (await client.query(joined(texts))) as unknown as { rows: unknown[] } | { rows: unknown[] }[];
     if (commit) committed = true;
-    const results = Array.isArray(raw) ? raw : [raw];
-    return results.slice(skip, skip + statements.length).map((r) => r.rows);
+    return checked(Array.isArray(raw) ? raw : [raw], texts.length)
+      .slice(skip, skip + statements.length)
+      .map((r) => r.rows);
   };
   try {
     const out = await body({ send });

@@ -37,6 +37,8 @@ describe('inlineSql', () => {
 
   it('refuses what it cannot write as a literal', () => {
     expect(() => inlineSql(sql`SELECT ${Number.NaN}`)).toThrow(/NaN/);
+    expect(() => inlineSql(sql`SELECT ${0.5}::int`)).toThrow(/only safe integers/);
+    expect(() => inlineSql(sql`SELECT '$1', ${1}`)).toThrow(/stray \$1/);
     expect(() => inlineSql(sql`SELECT ${'a\u0000b'}`)).toThrow(/NUL/);
   });
 });

@@ -5,6 +5,11 @@ CREATE TABLE "shop"."ledger_balances" (
 	CONSTRAINT "ledger_balances_epoch_account_pk" PRIMARY KEY("epoch","account")
 );
 --> statement-breakpoint
+-- Until this migration commits (the migrator runs it in one transaction), no entry can be appended: an
+-- older process still running would otherwise append between the backfill and the trigger, and those
+-- entries would never reach the balances.
+LOCK TABLE "shop"."ledger_entries" IN SHARE ROW EXCLUSIVE MODE;
+--> statement-breakpoint
 -- Backfill from the entries appended before this table existed.
 INSERT INTO "shop"."ledger_balances" (epoch, account, balance)
 SELECT epoch, account, sum(delta)::bigint FROM "shop"."ledger_entries" GROUP BY epoch, account;

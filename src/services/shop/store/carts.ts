@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../../platform/db.js';
 import type { CartItem, CartOpsContext, CartOpsPlan, LockedCart } from '../domain/cart-ops.js';
 import type { Customer, SearchQuery } from '../schemas.js';
+import { CURRENT_EPOCH } from './books.js';
 
 /** Records a visit's customers, stamped with the current epoch and game time (read in the same statement). */
 export async function insertVisits(db: DbOrTx, visitId: number, customers: Customer[]): Promise<void> {
@@ -84,7 +85,7 @@ export function lockAndReadCartOps(
   cartIds: readonly number[],
   skus: readonly string[],
 ): { statements: SQL[]; parse(rows: unknown[][]): CartLocks & Pick<CartOpsContext, 'items' | 'listings' | 'free'> } {
-  const epoch = sql`(SELECT epoch FROM shop.state WHERE id = 1)`;
+  const epoch = CURRENT_EPOCH;
   const skuList = sql.join(
     skus.map((sku) => sql`${sku}::text`),
     sql`, `,
@@ -152,7 +153,8 @@ export function lockAndReadCartOps(
  * each sku's reservation and stock change once (by their net change: an UPDATE … FROM with several rows
  * for one target row applies only one of them), the cart lines are set, the sales tally grows, the
  * balance row changes, the ledger transactions are posted and the sold carts are closed. Callers hold
- * the state, cart and potion locks.
+ * the state and cart locks (the potions of sold skus are locked by this statement's own UPDATE: safe
+ * because every writer of stock holds the state lock first).
  */
 export function writeCartOps({
   epoch,

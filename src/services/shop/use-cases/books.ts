@@ -195,7 +195,7 @@ export function createBookUseCases(deps: ShopDeps) {
       return deps.strategy.capacity(await planningState(db, s), await salesHistory(db, deps, s));
     },
 
-    /** Answers from the ledger sums, never from the materialized balances. */
+    /** Answers from the ledger: the sums of its entries as the database keeps them, never from the balance row. */
     async audit(): Promise<Audit> {
       const s = await readState(db);
       const balances = await ledgerBalances(db, s.epoch);
