@@ -109,7 +109,7 @@ describe('decideCartOps: checkouts', () => {
       ctx({ items: holding([[4, [line('RED', 1)]]]) }),
     );
     expect(plan.decisions).toEqual([
-      { kind: 'not_found' },
+      { kind: 'cart_not_found' },
       { kind: 'paid', potions: 4, gold: 200 },
       { kind: 'abandoned' },
       { kind: 'abandoned' },

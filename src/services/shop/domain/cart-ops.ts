@@ -49,15 +49,15 @@ export interface CheckoutTotals {
 }
 
 export type CartOpDecision =
+  // either
+  | { kind: 'cart_not_found' }
   // add-to-cart
   | { kind: 'set' }
-  | { kind: 'cart_not_found' }
   /** `why`: "checked out", "abandoned", or "from before the last reset". */
   | { kind: 'cart_closed'; why: string }
   | { kind: 'not_listed'; sku: string }
   | { kind: 'out_of_stock'; name: string; quantity: number }
   // checkout
-  | { kind: 'not_found' }
   | { kind: 'abandoned' }
   /** Already paid (earlier, or by an earlier request of the same batch): the stored totals, nothing written. */
   | ({ kind: 'paid' } & CheckoutTotals)
@@ -148,7 +148,7 @@ export function decideCartOps(ops: readonly CartOp[], ctx: CartOpsContext): Cart
     const earlier = soldNow.get(cartId);
     if (earlier) return { kind: 'paid', ...earlier };
     const cart = ctx.carts.get(cartId);
-    if (!cart) return { kind: 'not_found' };
+    if (!cart) return { kind: 'cart_not_found' };
     if (cart.status === 'checked_out') return { kind: 'paid', potions: cart.totalPotions ?? 0, gold: cart.totalGold ?? 0 };
     if (cart.status === 'abandoned' || cart.epoch !== ctx.epoch) return { kind: 'abandoned' };
     const items = [...linesOf(cartId).values()].sort(bySku);

@@ -19,7 +19,6 @@ function outcomeOf(cartId: number, d: CartOpDecision): Outcome<CartOpResult> {
     case 'sold':
       return { ok: true, result: { total_potions_bought: d.potions, total_gold_paid: d.gold } };
     case 'cart_not_found':
-    case 'not_found':
       return { ok: false, error: errors.notFound(`Cart ${cartId} does not exist.`, 'CART_NOT_FOUND') };
     case 'cart_closed':
       return { ok: false, error: errors.conflict(`Cart ${cartId} is ${d.why}; open a new cart.`, 'CART_CLOSED') };
