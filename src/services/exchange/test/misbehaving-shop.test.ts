@@ -98,10 +98,15 @@ describe('a misbehaving shop is caught, recorded, and never corrupts the books',
     const { state, errors: failed, tickMs } = await play(2, 8, warm);
     for (const ms of tickMs) expect(ms).toBeLessThan(3 * TIMEOUT_MS + 600);
     expect(failed.length).toBeGreaterThan(0);
+    // Every failure is a timeout: the tick's budget running out, or (on a loaded machine, where a call
+    // meant to take 60% of the limit can take all of it) the call's own limit. The budget must have ended
+    // some tick.
+    const budget = `not answered within this tick's budget of ${3 * TIMEOUT_MS} ms`;
     for (const job of failed) {
       expect(job.kind).toMatch(/:timeout$/);
-      expect(job.error).toMatch(new RegExp(`not answered within this tick's budget of ${3 * TIMEOUT_MS} ms`));
+      expect(job.error).toMatch(new RegExp(`${budget}|timed out after ${TIMEOUT_MS} ms`));
     }
+    expect(failed.some((job) => job.error?.includes(budget))).toBe(true);
     expect(state.books.gold).toBeGreaterThanOrEqual(0);
   });
 
