@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import { type DbOrTx, queryRows } from '../../../platform/db.js';
 import type { CartItem, CartOpsContext, CartOpsPlan, LockedCart } from '../domain/cart-ops.js';
 import type { Customer, SearchQuery } from '../schemas.js';
-import { CURRENT_EPOCH } from './books.js';
+import { CURRENT_EPOCH, stateChangeSql } from './books.js';
 
 /** Records a visit's customers, stamped with the current epoch and game time (read in the same statement). */
 export async function insertVisits(db: DbOrTx, visitId: number, customers: Customer[]): Promise<void> {
@@ -160,13 +160,11 @@ export function writeCartOps({
   epoch,
   tick,
   plan,
-  books,
   ledger,
 }: {
   epoch: number;
   tick: number;
   plan: CartOpsPlan;
-  books: SQL;
   ledger: { cte: SQL; insert: SQL } | undefined;
 }): SQL | undefined {
   const ctes: SQL[] = [];
@@ -187,6 +185,11 @@ export function writeCartOps({
       ON CONFLICT (epoch, tick, sku, hour) DO UPDATE SET quantity = shop.sales_by_tick.quantity + excluded.quantity)`);
   }
   if (plan.sales.length > 0) {
+    // The balance row gains the batch's takings and loses the potions sold.
+    const books = stateChangeSql({
+      gold: plan.sales.reduce((n, c) => n + c.gold, 0),
+      potions: -plan.sales.reduce((n, c) => n + c.potions, 0),
+    });
     ctes.push(sql`books AS (${books})`);
     const carts = plan.sales.map((c) => sql`(${c.cartId}::int, ${c.payment}::text, ${c.potions}::int, ${c.gold}::int)`);
     ctes.push(sql`closed AS (UPDATE shop.carts c SET status = 'checked_out', payment = v.payment, total_potions = v.potions,

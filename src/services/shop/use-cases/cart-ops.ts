@@ -4,7 +4,7 @@ import { scriptedTransaction } from '../../../platform/db-script.js';
 import { errors } from '../../../platform/errors.js';
 import { type CartOp, type CartOpDecision, decideCartOps } from '../domain/cart-ops.js';
 import type { CheckoutResult } from '../schemas.js';
-import { account, ledgerBatchSql, stateChangeSql } from '../store/books.js';
+import { account, ledgerBatchSql } from '../store/books.js';
 import { lockAndReadCartOps, writeCartOps } from '../store/carts.js';
 import { CATALOG_KEY, historyKey, type ShopDeps } from './context.js';
 
@@ -64,7 +64,6 @@ export function createCartOps(deps: ShopDeps, { maxBatch = 256 } = {}) {
           epoch,
           tick,
           plan,
-          books: stateChangeSql({ gold: sales.reduce((n, s) => n + s.gold, 0), potions: -sales.reduce((n, s) => n + s.potions, 0) }),
           ledger: ledgerBatchSql(
             sales.map((s) => ({
               ctx: { epoch, kind: 'checkout', reference: String(s.cartId), day, hour, tick },
