@@ -10,10 +10,13 @@ export function hashSecret(secret: string): string {
  * that neither the content nor the length of the expected secret leaks through timing.
  */
 export function safeEqual(presented: string | undefined, expected: string): boolean {
-  if (presented === undefined) return false;
-  const a = createHash('sha256').update(presented, 'utf8').digest();
-  const b = createHash('sha256').update(expected, 'utf8').digest();
-  return timingSafeEqual(a, b);
+  return secretMatcher(expected)(presented);
+}
+
+/** `safeEqual` against one expected secret, hashed once: for a check that runs on every request. */
+export function secretMatcher(expected: string): (presented: string | undefined) => boolean {
+  const digest = createHash('sha256').update(expected, 'utf8').digest();
+  return (presented) => presented !== undefined && timingSafeEqual(createHash('sha256').update(presented, 'utf8').digest(), digest);
 }
 
 /** Constant-time comparison of a presented secret with a stored `hashSecret` hex digest. */

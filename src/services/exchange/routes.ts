@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errors } from '../../platform/errors.js';
 import { contentSecurityPolicy, errorResponses } from '../../platform/http.js';
-import { bearerToken, safeEqual } from '../../platform/secrets.js';
+import { bearerToken, secretMatcher } from '../../platform/secrets.js';
 import type { App } from '../../platform/service.js';
 import { chartJs } from './dashboard/assets.js';
 import { DASHBOARD_INLINE_SCRIPTS, dashboardHtml } from './dashboard/page.js';
@@ -23,10 +23,11 @@ export const OPERATOR_HEADER = 'x-exchange-key';
 const security: Record<string, string[]>[] = [{ exchangeOperator: [] }, { exchangeBearer: [] }];
 
 export async function registerExchangeRoutes(app: App, useCases: ExchangeUseCases, operatorKey: string): Promise<void> {
+  const isOperatorKey = secretMatcher(operatorKey);
   const requireOperator = async (request: FastifyRequest) => {
     const header = request.headers[OPERATOR_HEADER];
     const presented = bearerToken(request.headers.authorization) ?? (typeof header === 'string' ? header : undefined);
-    if (!safeEqual(presented, operatorKey)) {
+    if (!isOperatorKey(presented)) {
       throw errors.unauthorized(
         `This needs the exchange operator key (EXCHANGE_ADMIN_KEY) as "Authorization: Bearer <key>" or "${OPERATOR_HEADER}: <key>".`,
       );

@@ -1,5 +1,5 @@
 import { errors } from '../../../platform/errors.js';
-import { bearerToken, safeEqual } from '../../../platform/secrets.js';
+import { bearerToken, secretMatcher } from '../../../platform/secrets.js';
 import { allowedMoves, BOBA_DEFAULTS, BOBA_STATUSES, type BobaStatus, canMove, isBobaStatus, refundsTokens } from '../domain/boba.js';
 import { cooldownRemainingMs } from '../domain/cooldown.js';
 import type { BobaOrder, BobaOrderBody, ParticipantMap } from '../schemas.js';
@@ -24,6 +24,7 @@ export function toOrderMap(rows: readonly OrderRow[]): Record<string, BobaOrder>
 }
 
 export function createTokenUseCases({ store, clock, usersCache, tokensPerOrder, cooldownSeconds, adminToken }: HackathonDeps) {
+  const isAdminToken = secretMatcher(adminToken);
   const exchanges = createExchangeBatcher({
     run: (pairs, now) => store.exchangeBatch(pairs, now, cooldownSeconds),
     afterCommit: (ids) => participantsChanged(usersCache, ...ids),
@@ -134,7 +135,7 @@ export function createTokenUseCases({ store, clock, usersCache, tokensPerOrder, 
 
     /** Constant-time check of the admin bearer token. */
     assertAdmin(authorization: string | undefined): void {
-      if (!safeEqual(bearerToken(authorization), adminToken)) {
+      if (!isAdminToken(bearerToken(authorization))) {
         throw errors.unauthorized('Admin only: send "Authorization: Bearer <HACKATHON_ADMIN_TOKEN>".');
       }
     },
