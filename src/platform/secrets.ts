@@ -6,23 +6,13 @@ export function hashSecret(secret: string): string {
 }
 
 /**
- * Constant-time equality of a presented secret and the expected one. Both sides are hashed first so
- * that neither the content nor the length of the expected secret leaks through timing.
+ * Constant-time equality of presented secrets with one expected secret. Both sides are hashed first so
+ * that neither the content nor the length of the expected secret leaks through timing; the expected
+ * one is hashed once, as the check runs on every request.
  */
-export function safeEqual(presented: string | undefined, expected: string): boolean {
-  return secretMatcher(expected)(presented);
-}
-
-/** `safeEqual` against one expected secret, hashed once: for a check that runs on every request. */
 export function secretMatcher(expected: string): (presented: string | undefined) => boolean {
   const digest = createHash('sha256').update(expected, 'utf8').digest();
   return (presented) => presented !== undefined && timingSafeEqual(createHash('sha256').update(presented, 'utf8').digest(), digest);
-}
-
-/** Constant-time comparison of a presented secret with a stored `hashSecret` hex digest. */
-export function matchesHash(presented: string | undefined, storedHex: string): boolean {
-  if (presented === undefined || !/^[0-9a-f]{64}$/.test(storedHex)) return false;
-  return timingSafeEqual(Buffer.from(hashSecret(presented), 'hex'), Buffer.from(storedHex, 'hex'));
 }
 
 /**

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errors } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http.js';
-import { bearerToken, hashSecret, matchesHash } from '../../platform/secrets.js';
+import { bearerToken, secretMatcher } from '../../platform/secrets.js';
 import type { App } from '../../platform/service.js';
 import {
   BattlePageQuerySchema,
@@ -32,7 +32,7 @@ function sendJson(reply: FastifyReply, json: string): FastifyReply {
 }
 
 export async function registerArenaRoutes(app: App, useCases: UseCases, operatorKey: string): Promise<void> {
-  const operatorKeyHash = hashSecret(operatorKey);
+  const isOperatorKey = secretMatcher(operatorKey);
   // Leaderboard pages are shared for a moment (see leaderboardPage): each is serialized once, by the
   // route's response schema, and sent as that JSON while it lives.
   const serializedPages = new WeakMap<object, string>();
@@ -51,7 +51,7 @@ export async function registerArenaRoutes(app: App, useCases: UseCases, operator
       if (token === undefined) {
         throw errors.unauthorized('Send "Authorization: Bearer <ARENA_API_KEY or a player token>".');
       }
-      if (matchesHash(token, operatorKeyHash)) {
+      if (isOperatorKey(token)) {
         principals.set(request, { kind: 'operator' });
         return;
       }
