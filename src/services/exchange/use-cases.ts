@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import { PG, pgConstraint, pgErrorCode } from '../../platform/db.js';
 import { AppError, errors } from '../../platform/errors.js';
 import { initialState, netWorth, resetEntries, startEntries } from './domain/books.js';
-import { type Cadence, gameTime } from './domain/model.js';
+import { type Cadence, gameTime } from './domain/model/index.js';
 import { callShop } from './engine/shop-client.js';
 import { type JobRecord, runShopTick } from './engine/tick.js';
 import { type ShopView, shopView } from './engine/view.js';

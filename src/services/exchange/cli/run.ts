@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import type { CommandContext } from '../../../platform/service.js';
 import { chartJs } from '../dashboard/assets.js';
 import { reportHtml } from '../dashboard/page.js';
-import { type Cadence, CLASS_NAMES } from '../domain/model.js';
+import { type Cadence, CLASS_NAMES } from '../domain/model/index.js';
 import { DEFAULT_TIMEOUT_MS, type ShopEndpoint } from '../engine/shop-client.js';
 import { simulate, summarize, viewOf } from '../engine/simulate.js';
 import type { ShopView } from '../engine/view.js';

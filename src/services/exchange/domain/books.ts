@@ -13,7 +13,7 @@ import {
   POTIONS_PER_CAPACITY_UNIT,
   type Reputation,
   STARTING_GOLD,
-} from './model.js';
+} from './model/index.js';
 
 export interface Books {
   gold: number;

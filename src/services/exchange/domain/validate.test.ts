@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Books, startingBooks } from './books.js';
-import { wholesaleOffer } from './model.js';
+import { wholesaleOffer } from './model/index.js';
 import { checkBarrelPlan, checkBottlePlan, checkCapacityPlan, checkCatalog, checkCheckout } from './validate.js';
 
 const books = (over: Partial<Books> = {}): Books => ({ ...startingBooks(), ...over });

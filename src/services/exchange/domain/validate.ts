@@ -3,7 +3,7 @@
  * is a sentence a person running the shop can act on; the tick engine records it as a job error.
  */
 import { type Books, capacityCost, mixKey, mlLimit, potionLimit, totalMl, totalPotions } from './books.js';
-import type { Barrel, Mix } from './model.js';
+import type { Barrel, Mix } from './model/index.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
 const fail = <T>(error: string): Checked<T> => ({ ok: false, error });

@@ -4,7 +4,7 @@
  * the very same world: the same offers, and the same customers as long as their reputations match.
  */
 import { initialState, netWorth, type ShopState } from '../domain/books.js';
-import type { Cadence } from '../domain/model.js';
+import type { Cadence } from '../domain/model/index.js';
 import { callShop, type ShopEndpoint } from './shop-client.js';
 import { type JobRecord, runShopTick } from './tick.js';
 import { emptySales, type ShopView, shopView } from './view.js';

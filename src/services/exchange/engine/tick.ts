@@ -19,7 +19,7 @@ import {
   visitorsOfTick,
   wholesaleOffer,
   worldRandom,
-} from '../domain/model.js';
+} from '../domain/model/index.js';
 import {
   checkAuditShape,
   checkBarrelPlan,

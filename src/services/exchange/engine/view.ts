@@ -1,6 +1,6 @@
 /** The one picture of a shop that the dashboard, the API, the CLI summary and the HTML report share. */
 import { type Books, netWorth, parseMixKey, type ShopState, totalMl, totalPotions } from '../domain/books.js';
-import { CLASS_NAMES, COLOURS, reputationFactors, reputationScore } from '../domain/model.js';
+import { CLASS_NAMES, COLOURS, reputationFactors, reputationScore } from '../domain/model/index.js';
 
 export interface ReputationView {
   value: number;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyEntries, initialState, startEntries, startingBooks } from '../domain/books.js';
-import { TICKS_PER_WEEK } from '../domain/model.js';
+import { TICKS_PER_WEEK } from '../domain/model/index.js';
 import { simulate } from '../engine/simulate.js';
 import { runShopTick } from '../engine/tick.js';
 import { createShopFixture, type FixtureShop } from './fixtures/simple-shop.js';

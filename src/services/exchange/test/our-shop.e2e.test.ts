@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../../test/harness.js';
 import { shopService } from '../../shop/index.js';
-import { TICKS_PER_WEEK } from '../domain/model.js';
+import { TICKS_PER_WEEK } from '../domain/model/index.js';
 import { createExchangeService } from '../index.js';
 
 // A test may import our shop; the exchange's own code never does (it speaks HTTP to any shop).

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../../platform/random.js';
+import { seededRandom } from '../../../../platform/random.js';
 import {
   baseVisitors,
   CLASSES,
@@ -18,7 +18,7 @@ import {
   visitorsOfTick,
   wealth,
   wholesaleOffer,
-} from './model.js';
+} from './index.js';
 
 describe('calendar and schedule', () => {
   it('maps ticks to days and even hours, a week being 84 ticks', () => {
