@@ -11,6 +11,8 @@ export function hashSecret(secret: string): string {
  * one is hashed once, as the check runs on every request.
  */
 export function secretMatcher(expected: string): (presented: string | undefined) => boolean {
+  // An empty key would let an empty header in; config never yields one, and this keeps it so.
+  if (expected === '') throw new Error('secretMatcher needs a non-empty secret');
   const digest = createHash('sha256').update(expected, 'utf8').digest();
   return (presented) => presented !== undefined && timingSafeEqual(createHash('sha256').update(presented, 'utf8').digest(), digest);
 }

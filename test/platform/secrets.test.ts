@@ -8,6 +8,7 @@ describe('secrets', () => {
     expect(isSecret('s3cret-valuE')).toBe(false);
     expect(isSecret('short')).toBe(false);
     expect(isSecret(undefined)).toBe(false);
+    expect(() => secretMatcher('')).toThrow(/non-empty/);
   });
 
   it('hashes secrets for storage', () => {

@@ -56,24 +56,11 @@ function acceptEmptyJson(app: App): void {
   });
 }
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** `false`: @fastify/cors leaves this route alone (it reads the route's config). */
-    cors?: false;
-  }
-}
-
 export async function registerShopRoutes(app: App, platform: Platform, uc: UseCases): Promise<void> {
   acceptEmptyJson(app);
   const origins = platform.config.SHOP_CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
-  // Cross-origin reads only: writes answer without CORS headers (a browser is not let in to them
-  // anyway), which spares every cart request the plugin's per-request work.
-  app.addHook('onRoute', (route) => {
-    const methods = [route.method].flat();
-    if (!methods.some((m) => m === 'GET' || m === 'HEAD' || m === 'OPTIONS')) route.config = { ...route.config, cors: false };
-  });
   await app.register(cors, { origin: origins.includes('*') ? '*' : origins, methods: ['GET', 'OPTIONS'] });
 
   // A route is public exactly when its schema declares no security requirement (the docs say the same).
