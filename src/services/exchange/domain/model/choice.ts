@@ -3,7 +3,6 @@ import type { Random } from '../../../../platform/random.js';
 import type { Mix } from './barrels.js';
 import type { Visitor } from './customers.js';
 
-// ─── Quality and purchase choice ───────────────────────────────────────────────────────────────────
 export const MAX_DISTANCE = 141.42;
 
 export function distance(a: readonly number[], b: readonly number[]): number {

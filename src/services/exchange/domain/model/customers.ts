@@ -3,7 +3,6 @@ import { type Random, seededRandom } from '../../../../platform/random.js';
 import type { Mix } from './barrels.js';
 import { DAYS, type Day, gameTime, TICKS_PER_WEEK, worldRandom } from './time.js';
 
-// ─── Customers ─────────────────────────────────────────────────────────────────────────────────────
 export interface CustomerClass {
   name: string;
   mix: Mix;

@@ -1,5 +1,4 @@
 /** A shop's reputation: running averages of value, quality and reliability, plus recognition. */
-// ─── Reputation ────────────────────────────────────────────────────────────────────────────────────
 export interface Reputation {
   value: number;
   quality: number;
