@@ -24,7 +24,7 @@ export const ConfigSchema = Type.Object({
   TRUST_PROXY: Type.String({
     default: '',
     description:
-      'Proxies whose X-Forwarded-For is trusted: empty (none — the header is ignored), a hop count, or a comma-separated list of addresses/CIDRs.',
+      'Proxies whose X-Forwarded-For (and -Host, -Proto) are trusted: empty (none — the headers are ignored), a hop count, or a comma-separated list of addresses/CIDRs.',
   }),
   BODY_LIMIT_BYTES: Int(1_048_576, 1024, 104_857_600, 'Largest JSON body accepted (bytes); larger → 413.'),
   UPLOAD_LIMIT_BYTES: Int(209_715_200, 1024, 2_147_483_647, 'Largest CSV/multipart upload accepted (bytes).'),
@@ -87,7 +87,10 @@ export const ConfigSchema = Type.Object({
     default: 'adaptive',
     description: 'Shop strategy: adaptive | baseline.',
   }),
-  SHOP_CORS_ORIGINS: Type.String({ default: '*', description: 'Comma-separated origins allowed to GET the shop (CORS); * for any.' }),
+  SHOP_CORS_ORIGINS: Type.String({
+    default: '*',
+    description: 'Comma-separated origins whose web pages may read the shop (CORS; writes from other origins are refused); * for any.',
+  }),
   // exchange
   EXCHANGE_ADMIN_KEY: Secret('Operator key for exchange writes; unset → generated at start and printed once'),
   EXCHANGE_TICK_SECONDS: Type.Number({

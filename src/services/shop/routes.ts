@@ -1,4 +1,5 @@
 import cors from '@fastify/cors';
+import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { errors } from '../../platform/errors.js';
 import { errorResponses } from '../../platform/http.js';
@@ -56,12 +57,41 @@ function acceptEmptyJson(app: App): void {
   });
 }
 
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/** Whether a browser says a write comes from a page of another origin (see the shop README, "Access"). */
+function fromAnotherOrigin(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site) return site !== 'same-origin' && site !== 'none';
+  // No Sec-Fetch-Site (plain-http addresses, older browsers): compare the Origin's host with the one
+  // the request was sent to (both through URL, which drops a scheme's default port).
+  try {
+    return new URL(String(request.headers.origin)).host !== new URL(`${request.protocol}://${request.host}`).host;
+  } catch {
+    return true; // "null" (a sandboxed or file: page) or garbage
+  }
+}
+
 export async function registerShopRoutes(app: App, platform: Platform, uc: UseCases): Promise<void> {
   acceptEmptyJson(app);
   const origins = platform.config.SHOP_CORS_ORIGINS.split(',')
     .map((o) => o.trim())
     .filter(Boolean);
-  await app.register(cors, { origin: origins.includes('*') ? '*' : origins, methods: ['GET', 'OPTIONS'] });
+  // Cross-origin pages may read, never write (the spec's CORS; why a hook, see the README, "Access").
+  // A preflight is cross-origin by definition. This hook runs before the CORS plugin's.
+  app.addHook('onRequest', async (request) => {
+    const preflight = request.method === 'OPTIONS';
+    const method = preflight ? request.headers['access-control-request-method'] : request.method;
+    if (method && !READ_METHODS.has(method) && request.headers.origin && (preflight || fromAnotherOrigin(request))) {
+      throw errors.forbidden('A web page on another site may only read the shop (GET); send writes from a server.', 'CORS_READ_ONLY');
+    }
+  });
+  // Only the headers the shop reads: a page cannot send X-Forwarded-Host to fool the origin check.
+  await app.register(cors, {
+    origin: origins.includes('*') ? '*' : origins,
+    methods: ['GET', 'OPTIONS'],
+    allowedHeaders: ['access_token', 'content-type'],
+  });
 
   // A route is public exactly when its schema declares no security requirement (the docs say the same).
   const keyMatches = secretMatcher(platform.config.SHOP_API_KEY);

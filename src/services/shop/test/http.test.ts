@@ -266,15 +266,58 @@ describe('shop access', () => {
     expect(doc.paths['/shop/catalog'].get.security).toBeUndefined();
   });
 
-  it('allows cross-origin GETs', async () => {
+  it('allows cross-origin reads, the search with its key included', async () => {
     const res = await t.app.inject({
       method: 'OPTIONS',
-      url: '/shop/carts/search',
-      headers: { origin: 'https://sim.example', 'access-control-request-method': 'GET' },
+      url: '/shop/carts/search/',
+      headers: {
+        origin: 'https://sim.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'access_token, x-forwarded-host',
+      },
     });
     expect(res.statusCode).toBe(204);
     expect(res.headers['access-control-allow-origin']).toBe('*');
+    // Only the headers the shop reads: a page may not send X-Forwarded-Host (the write check uses it).
+    expect(res.headers['access-control-allow-headers']).toBe('access_token, content-type');
     const get = await t.app.inject({ method: 'GET', url: '/shop/catalog/', headers: { origin: 'https://sim.example' } });
     expect(get.headers['access-control-allow-origin']).toBe('*');
+  });
+
+  it('refuses writes from a web page on another origin, and their preflights, even with the key', async () => {
+    const refused = { statusCode: 403, error: 'Forbidden', code: 'CORS_READ_ONLY' };
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const preflight = await t.app.inject({
+        method: 'OPTIONS',
+        url: '/shop/carts/1/checkout',
+        headers: {
+          origin: 'https://sim.example',
+          'access-control-request-method': method,
+          'access-control-request-headers': 'access_token',
+        },
+      });
+      expect(preflight.json(), method).toMatchObject(refused);
+      expect(preflight.headers['access-control-allow-origin'], method).toBeUndefined();
+    }
+    // A read's preflight may be reused for a POST, so the write itself is judged too.
+    const key = { access_token: ENV.SHOP_API_KEY, 'content-type': 'application/json' };
+    const reset = (headers: Record<string, string>) =>
+      t.app.inject({ method: 'POST', url: '/shop/admin/reset', headers: { ...key, ...headers } });
+    const refusedFor = async (headers: Record<string, string>) => {
+      const res = await reset(headers);
+      expect(res.statusCode, JSON.stringify(headers)).toBe(403);
+      expect(res.json()).toMatchObject(refused);
+    };
+    // Sec-Fetch-Site decides when a browser sends it, whatever the Origin says.
+    await refusedFor({ origin: 'http://localhost', 'sec-fetch-site': 'cross-site' });
+    await refusedFor({ origin: 'https://shop.example.com', 'sec-fetch-site': 'same-site' });
+    expect((await reset({ origin: 'https://shop.example.com', 'sec-fetch-site': 'same-origin' })).statusCode).toBe(204);
+    // Without it, the Origin's host against the request's (inject sends Host: localhost:80).
+    await refusedFor({ origin: 'https://sim.example' });
+    await refusedFor({ origin: 'http://localhost:3000' });
+    await refusedFor({ origin: 'null' });
+    expect((await reset({ origin: 'http://localhost' })).statusCode).toBe(204);
+    // Servers send no Origin.
+    expect((await reset({})).statusCode).toBe(204);
   });
 });
