@@ -118,23 +118,46 @@ function selected(filters: string[]): Scenario[] {
   return chosen;
 }
 
+/** What every run's server is started with; a scenario may add settings, not change these. */
+const BASE_ENV: Record<string, string> = {
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  SEED_DEMO_DATA: 'false',
+  EXCHANGE_TICK_SECONDS: '0',
+  // The load generator is one client: the per-client limits on registrations and token exchanges
+  // would refuse it. Set out of reach, the limiter still runs on every such request (its cost is measured).
+  RATE_LIMIT_REGISTRATIONS: '1000000000',
+  RATE_LIMIT_TOKEN_EXCHANGES: '1000000000',
+};
+
+/**
+ * The base settings with those the chosen scenarios add. They share one server, so a scenario that
+ * needs another value of a setting than the base or another chosen scenario is refused: otherwise the
+ * last would win, and the other scenario would measure something else, or fail far from the cause.
+ */
+function serverEnv(chosen: Scenario[]): Record<string, string> {
+  const env = { ...BASE_ENV };
+  const setBy: Record<string, string> = Object.fromEntries(Object.keys(BASE_ENV).map((key) => [key, 'bench/run.ts']));
+  for (const scenario of chosen) {
+    for (const [key, value] of Object.entries(scenario.env ?? {})) {
+      if (key in env && env[key] !== value) {
+        const fix = key in BASE_ENV ? 'scenarios may add settings, not change the base' : 'give them one value, or run them apart';
+        throw new Error(`${scenario.name} sets ${key}=${value}, but ${setBy[key]} sets ${env[key]}: ${fix}`);
+      }
+      env[key] = value;
+      setBy[key] = scenario.name;
+    }
+  }
+  return env;
+}
+
 const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '' : n.toFixed(digits));
 
 async function main(): Promise<void> {
   const chosen = selected(process.argv.slice(2).filter((a) => a !== '--'));
+  const settings = serverEnv(chosen);
   const dataDir = mkdtempSync(join(tmpdir(), 'guildhall-bench-'));
-  const env: Record<string, string> = {
-    PORT: '0',
-    DATA_DIR: dataDir,
-    LOG_LEVEL: 'warn',
-    SEED_DEMO_DATA: 'false',
-    EXCHANGE_TICK_SECONDS: '0',
-    // The load generator is one client: the per-client limits on registrations and token exchanges
-    // would refuse it. Set out of reach, the limiter still runs on every such request (its cost is measured).
-    RATE_LIMIT_REGISTRATIONS: '1000000000',
-    RATE_LIMIT_TOKEN_EXCHANGES: '1000000000',
-    ...Object.assign({}, ...chosen.map((s) => s.env ?? {})),
-  };
+  const env: Record<string, string> = { ...settings, DATA_DIR: dataDir };
   const backend = `${process.env.DATABASE_URL ? 'postgres' : 'pglite'}${process.env.REDIS_URL ? '+redis' : ''}`;
   console.log(`bench: ${chosen.length} scenario(s), ${durationSec}s each, ${connections} connections, ${backend}, ${cpus().length} cpu(s)`);
 

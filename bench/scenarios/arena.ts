@@ -4,8 +4,7 @@ import pg from 'pg';
 import type { BenchContext, Scenario } from '../types.js';
 
 const KEY = 'arena-bench-operator-key-0123456789';
-// The operator creates the bench's 1,000 fighters from one address: no per-client sign-up limit.
-const SERVER_ENV = { ARENA_API_KEY: KEY, DATABASE_POOL_SIZE: '32', RATE_LIMIT_REGISTRATIONS: '0' };
+const SERVER_ENV = { ARENA_API_KEY: KEY, DATABASE_POOL_SIZE: '32' };
 const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const LEADERBOARD_PLAYERS = Number(process.env.ARENA_BENCH_PLAYERS ?? 1_000_000);

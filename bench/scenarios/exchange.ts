@@ -3,8 +3,8 @@ import { createShopFixture } from '../../src/services/exchange/test/fixtures/sim
 import type { BenchContext, Scenario } from '../types.js';
 
 const ADMIN = 'bench-exchange-operator-key-0123456789';
-const SHOP_KEY = 'bench-shop-api-key-0123456789';
-const env = { EXCHANGE_ADMIN_KEY: ADMIN, SHOP_API_KEY: SHOP_KEY, EXCHANGE_TICK_SECONDS: '0', EXCHANGE_REGISTER_LOCAL_SHOP: 'true' };
+// The local shop is registered with the server's own key (whatever the shop scenarios set).
+const env = { EXCHANGE_ADMIN_KEY: ADMIN, EXCHANGE_REGISTER_LOCAL_SHOP: 'true' };
 const auth = { authorization: `Bearer ${ADMIN}` };
 
 async function api<T>(ctx: BenchContext, method: string, path: string, body?: unknown): Promise<T> {

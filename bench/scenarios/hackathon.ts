@@ -3,13 +3,6 @@ import type { BenchContext, Scenario } from '../types.js';
 
 const PARTICIPANTS = 1000;
 
-/**
- * The bench is one client (127.0.0.1) playing a whole hackathon: the platform's per-client limits on
- * registrations and token exchanges (abuse guards, RATE_LIMIT_*) would refuse it after a few hundred
- * requests, so they are off for the bench server; every scenario here carries this (the server is shared).
- */
-const env = { RATE_LIMIT_REGISTRATIONS: '0', RATE_LIMIT_TOKEN_EXCHANGES: '0' };
-
 interface Seeded {
   ids: number[];
   setupMs: number;
@@ -61,7 +54,6 @@ export const hackathonScenarios: Scenario[] = [
     name: 'hackathon.user',
     description: 'GET /hackathon/users/{id} — one participant with check-in state and skills (one SQL query), 1,000 registered',
     target: { minRatio: 0.2 },
-    env,
     run: async (ctx) => {
       const { ids, setupMs } = await seed(ctx);
       // A fixed cycle of 100 ids spread over the table (static requests keep the client cheap).
@@ -77,7 +69,6 @@ export const hackathonScenarios: Scenario[] = [
     name: 'hackathon.skills',
     description: 'GET /hackathon/skills?keyword=… — skill statistics (SQL aggregate, cached and invalidated on writes)',
     target: { minRatio: 0.4 },
-    env,
     run: async (ctx) => {
       await seed(ctx);
       const keywords = ['py', 'script', 'go', 'react', 'sql', 'rust'];
@@ -91,7 +82,6 @@ export const hackathonScenarios: Scenario[] = [
   {
     name: 'hackathon.users-all',
     description: 'GET /hackathon/users — all 1,000 participants keyed by id in one SQL query (~300 KB a response)',
-    env,
     run: async (ctx) => {
       const { ids } = await seed(ctx);
       return { load: await ctx.load({ url: `${ctx.baseUrl}/hackathon/users` }), notes: { participants: ids.length } };
@@ -103,7 +93,7 @@ export const hackathonScenarios: Scenario[] = [
       'PUT /hackathon/bbt_token_exchange — random distinct pairs; exchanges in flight together share one statement and commit, rows locked in id order',
     // The cooldown is 0 for the bench server so every request does the full write; with the default
     // 5 s most requests would (correctly) be refused with 429, which measures the refusal instead.
-    env: { ...env, HACKATHON_EXCHANGE_COOLDOWN_SECONDS: '0' },
+    env: { HACKATHON_EXCHANGE_COOLDOWN_SECONDS: '0' },
     target: { minRatio: 0.08 },
     run: async (ctx) => {
       const { ids } = await seed(ctx);

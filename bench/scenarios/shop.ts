@@ -1,8 +1,8 @@
 import type { BenchContext, Scenario } from '../types.js';
 
-const KEY = 'bench-shop-key-0123456789abcdef';
+const SHOP_KEY = 'bench-shop-key-0123456789abcdef';
 const SKU = 'MIX_100_0_0_0';
-const json = { 'content-type': 'application/json', access_token: KEY };
+const json = { 'content-type': 'application/json', access_token: SHOP_KEY };
 
 let orderId = 1_000;
 
@@ -79,7 +79,7 @@ export const shopScenarios: Scenario[] = [
     name: 'shop.catalog',
     description: 'GET /shop/catalog/ (public, cached, invalidated on every stock change) with stock listed',
     target: { minRatio: 0.3 },
-    env: { SHOP_API_KEY: KEY, EXCHANGE_REGISTER_LOCAL_SHOP: 'false' },
+    env: { SHOP_API_KEY: SHOP_KEY },
     run: async (ctx) => {
       await prepare(ctx, 1);
       return { load: await ctx.load({ url: `${ctx.baseUrl}/shop/catalog/` }) };
@@ -89,7 +89,7 @@ export const shopScenarios: Scenario[] = [
     name: 'shop.cart-flow',
     description: 'Full customer flows (create cart, add item, checkout) with a restocker running; req/s reported as flows/s',
     target: { minRatio: 0.05 },
-    env: { SHOP_API_KEY: KEY, EXCHANGE_REGISTER_LOCAL_SHOP: 'false' },
+    env: { SHOP_API_KEY: SHOP_KEY },
     run: async (ctx) => {
       const units = await prepare(ctx, 30);
       let running = true;
