@@ -82,6 +82,21 @@ export function createRedisCache(
     redis.defineCommand('guildhallCacheSetIfGeneration', { numberOfKeys: 2, lua: SET_IF_GENERATION });
   }
   const scripts = redis as unknown as CacheScripts;
+  // Reads of one key that arrive in the same turn of the event loop share one MGET. It is sent after
+  // all of them began (a read never joins one already sent), so each still sees every invalidation
+  // that completed before it began; a hot key costs one round trip per turn, not one per read.
+  const unsent = new Map<string, Promise<(string | null)[]>>();
+  const readShared = (key: string): Promise<(string | null)[]> => {
+    let read = unsent.get(key);
+    if (!read) {
+      read = new Promise<void>((sent) => setImmediate(sent)).then(() => {
+        unsent.delete(key);
+        return redis.mget(valueKey(key), genKey(key));
+      });
+      unsent.set(key, read);
+    }
+    return read;
+  };
   const run = (keys: string[]) => scripts.guildhallCacheInvalidate(keys.length * 2, ...keys.flatMap((key) => [valueKey(key), genKey(key)]));
 
   function retryInBackground(keys: string[]): void {
@@ -100,7 +115,7 @@ export function createRedisCache(
   return {
     kind: 'redis',
     async getOrLoad<T>(key: string, load: () => Promise<T>, ttlMs = DEFAULT_TTL_MS): Promise<T> {
-      const [raw, gen] = await redis.mget(valueKey(key), genKey(key));
+      const [raw, gen] = await readShared(key);
       if (raw !== null && raw !== undefined) {
         const last = parsed.get(key);
         if (last?.raw === raw) return last.value as T;

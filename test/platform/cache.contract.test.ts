@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { type Cache, createMemoryCache, createRedisCache } from '../../src/platform/cache.js';
 import { TEST_REDIS_URL } from '../harness.js';
 
@@ -82,6 +82,46 @@ describe.runIf(TEST_REDIS_URL)('cache across processes (Redis)', () => {
     expect(await a.getOrLoad('user:1', async () => 'unused')).toBe('v1');
     await a.invalidate('user:1');
     expect(await b.getOrLoad('user:1', async () => 'v2')).toBe('v2');
+  });
+});
+
+describe.runIf(TEST_REDIS_URL)('reads of a hot key (Redis)', () => {
+  it('share one round trip when they arrive together', async () => {
+    const redis = new Redis(TEST_REDIS_URL as string);
+    connections.push(redis);
+    const cache = createRedisCache(redis, prefix, 'hot');
+    expect(await cache.getOrLoad('k', async () => 'v1')).toBe('v1');
+    const mget = vi.spyOn(redis, 'mget');
+    const together = await Promise.all(Array.from({ length: 20 }, () => cache.getOrLoad('k', async () => 'unused')));
+    expect(together).toEqual(Array(20).fill('v1'));
+    expect(mget).toHaveBeenCalledTimes(1);
+  });
+
+  it('never join one already sent: a read that begins after an invalidation sees it', async () => {
+    const redis = new Redis(TEST_REDIS_URL as string);
+    connections.push(redis);
+    const cache = createRedisCache(redis, prefix, 'sent');
+    expect(await cache.getOrLoad('k', async () => 'v1')).toBe('v1');
+    // The early read's MGET goes out and is answered by Redis, but its answer is held back.
+    const send = redis.mget.bind(redis) as (...args: unknown[]) => Promise<unknown>;
+    let answered: Promise<unknown> = Promise.resolve();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const mget = vi.spyOn(redis, 'mget').mockImplementationOnce(((...args: unknown[]) => {
+      answered = send(...args);
+      return held.then(() => answered);
+    }) as typeof redis.mget);
+    const early = cache.getOrLoad('k', async () => 'unused');
+    await vi.waitFor(() => expect(mget).toHaveBeenCalledTimes(1));
+    await answered;
+    await redisCache('sent').invalidate('k'); // a write committed in another process
+    const late = cache.getOrLoad('k', async () => 'v2');
+    await vi.waitFor(() => expect(mget).toHaveBeenCalledTimes(2)); // its own round trip
+    release();
+    expect(await early).toBe('v1');
+    expect(await late).toBe('v2');
   });
 });
 
